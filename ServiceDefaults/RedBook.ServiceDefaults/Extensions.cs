@@ -1,0 +1,39 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>
+/// The entry points every RedBook service calls, named as in the stock Aspire ServiceDefaults
+/// template so that it is a drop-in swap: <c>builder.AddServiceDefaults()</c> and
+/// <c>app.MapDefaultEndpoints()</c>.
+/// </summary>
+public static class RedBookServiceDefaultsExtensions
+{
+    /// <summary>The liveness endpoint path.</summary>
+    public const string AlivePath = "/alive";
+
+    /// <summary>The readiness endpoint path.</summary>
+    public const string HealthPath = "/health";
+
+    /// <summary>Adds RedBook's service defaults: health checks (more behaviours join in later issues).</summary>
+    public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddHealthChecks()
+            .AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
+        return builder;
+    }
+
+    /// <summary>Maps <c>/health</c> (readiness, every check) and <c>/alive</c> (liveness, checks tagged "live").</summary>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapHealthChecks(HealthPath);
+        app.MapHealthChecks(AlivePath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") });
+        return app;
+    }
+}

@@ -1,0 +1,66 @@
+using RedBook.ServiceDefaults.Internal;
+using RedBook.Testing;
+
+namespace RedBook.ServiceDefaults.Tests.Internal;
+
+public class RollingWindowTests
+{
+    private readonly ManualTimeProvider _time = new();
+
+    [Fact]
+    public void Totals_WithinWindow_SumsEveryBucket()
+    {
+        var window = new RollingWindow(10, TimeSpan.FromMilliseconds(100), _time);
+        window.Add(_time.GetTimestamp(), 5);
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        window.Add(_time.GetTimestamp(), 7);
+        window.Add(_time.GetTimestamp(), 1);
+
+        Assert.Equal((13L, 3L), window.Totals(_time.GetTimestamp()));
+        Assert.Equal((5L, 1L), window.Totals(_time.GetTimestamp(), includeCurrent: false));
+    }
+
+    [Fact]
+    public void Totals_AfterWindowPasses_ForgetsOldBuckets()
+    {
+        var window = new RollingWindow(10, TimeSpan.FromMilliseconds(100), _time);
+        window.Add(_time.GetTimestamp(), 5);
+        _time.Advance(TimeSpan.FromMilliseconds(950));
+        window.Add(_time.GetTimestamp(), 2);
+        Assert.Equal((7L, 2L), window.Totals(_time.GetTimestamp()));
+
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        Assert.Equal((2L, 1L), window.Totals(_time.GetTimestamp()));
+
+        _time.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal((0L, 0L), window.Totals(_time.GetTimestamp()));
+    }
+
+    [Fact]
+    public void MaxSumAndMinMean_SkipEmptyBucketsAndUseFallback()
+    {
+        var window = new RollingWindow(4, TimeSpan.FromSeconds(1), _time);
+        Assert.Equal(-1, window.MaxSum(_time.GetTimestamp(), includeCurrent: true, fallback: -1));
+        Assert.Equal(99.0, window.MinMean(_time.GetTimestamp(), includeCurrent: true, fallback: 99.0));
+
+        window.Add(_time.GetTimestamp(), 10);
+        window.Add(_time.GetTimestamp(), 20);   // bucket 0: sum 30, mean 15
+        _time.Advance(TimeSpan.FromSeconds(2));
+        window.Add(_time.GetTimestamp(), 4);    // bucket 2: sum 4, mean 4
+
+        Assert.Equal(30, window.MaxSum(_time.GetTimestamp(), includeCurrent: true, fallback: -1));
+        Assert.Equal(4.0, window.MinMean(_time.GetTimestamp(), includeCurrent: true, fallback: 99.0));
+        Assert.Equal(15.0, window.MinMean(_time.GetTimestamp(), includeCurrent: false, fallback: 99.0));
+    }
+
+    [Fact]
+    public void Add_SampleOlderThanSlotOwner_IsDropped()
+    {
+        var window = new RollingWindow(2, TimeSpan.FromSeconds(1), _time);
+        var old = _time.GetTimestamp();
+        _time.Advance(TimeSpan.FromSeconds(2)); // same slot as "old", two epochs later
+        window.Add(_time.GetTimestamp(), 1);
+        window.Add(old, 100);
+        Assert.Equal((1L, 1L), window.Totals(_time.GetTimestamp()));
+    }
+}

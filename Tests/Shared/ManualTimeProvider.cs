@@ -1,0 +1,162 @@
+namespace RedBook.Testing;
+
+/// <summary>
+/// A <see cref="TimeProvider"/> that only moves when a test calls <see cref="Advance"/>. Timers created from it
+/// fire synchronously inside <see cref="Advance"/>, in due-time order, so tests never sleep.
+/// (Microsoft.Extensions.TimeProvider.Testing's FakeTimeProvider is not available on the offline mirror.)
+/// </summary>
+public sealed class ManualTimeProvider : TimeProvider
+{
+    private readonly Lock _gate = new();
+    private readonly List<ManualTimer> _timers = [];
+    private DateTimeOffset _now;
+    private long _ticks;
+
+    public ManualTimeProvider()
+        : this(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero))
+    {
+    }
+
+    public ManualTimeProvider(DateTimeOffset start)
+    {
+        _now = start;
+        _ticks = 1_000_000_000; // a non-zero origin catches code that treats timestamp 0 as "unset".
+    }
+
+    /// <summary>Timestamps are in 100 ns ticks.</summary>
+    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+    public override DateTimeOffset GetUtcNow()
+    {
+        lock (_gate)
+        {
+            return _now;
+        }
+    }
+
+    public override long GetTimestamp()
+    {
+        lock (_gate)
+        {
+            return _ticks;
+        }
+    }
+
+    public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
+
+    /// <summary>The number of timers that are scheduled and not disposed.</summary>
+    public int ActiveTimers
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _timers.Count(t => t.DueAt is not null);
+            }
+        }
+    }
+
+    /// <summary>Moves time forward, firing every timer that falls due on the way, each at its own due time.</summary>
+    public void Advance(TimeSpan delta)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(delta, TimeSpan.Zero);
+        long target;
+        lock (_gate)
+        {
+            target = _ticks + delta.Ticks;
+        }
+
+        while (true)
+        {
+            ManualTimer? next = null;
+            lock (_gate)
+            {
+                foreach (var t in _timers)
+                {
+                    if (t.DueAt is { } candidate && candidate <= target && (next is null || candidate < next.DueAt))
+                    {
+                        next = t;
+                    }
+                }
+
+                if (next is null)
+                {
+                    _now += TimeSpan.FromTicks(target - _ticks);
+                    _ticks = target;
+                    return;
+                }
+
+                var due = next.DueAt!.Value;
+                if (due > _ticks)
+                {
+                    _now += TimeSpan.FromTicks(due - _ticks);
+                    _ticks = due;
+                }
+
+                next.DueAt = next.Period is { } period ? due + Math.Max(1, period) : null;
+            }
+
+            next.Fire();
+        }
+    }
+
+    /// <summary>Sets the wall clock without moving the monotonic timestamp (for clock-jump tests).</summary>
+    public void SetUtcNow(DateTimeOffset value)
+    {
+        lock (_gate)
+        {
+            _now = value;
+        }
+    }
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    {
+        var timer = new ManualTimer(this, callback, state);
+        lock (_gate)
+        {
+            _timers.Add(timer);
+        }
+
+        timer.Change(dueTime, period);
+        return timer;
+    }
+
+    private sealed class ManualTimer(ManualTimeProvider owner, TimerCallback callback, object? state) : ITimer
+    {
+        public long? DueAt { get; set; }
+
+        public long? Period { get; set; }
+
+        public void Fire() => callback(state);
+
+        public bool Change(TimeSpan dueTime, TimeSpan period)
+        {
+            lock (owner._gate)
+            {
+                if (!owner._timers.Contains(this))
+                {
+                    return false;
+                }
+
+                DueAt = dueTime == Timeout.InfiniteTimeSpan ? null : owner._ticks + Math.Max(0, dueTime.Ticks);
+                Period = period == Timeout.InfiniteTimeSpan || period == TimeSpan.Zero ? null : period.Ticks;
+                return true;
+            }
+        }
+
+        public void Dispose()
+        {
+            lock (owner._gate)
+            {
+                owner._timers.Remove(this);
+                DueAt = null;
+            }
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
+}

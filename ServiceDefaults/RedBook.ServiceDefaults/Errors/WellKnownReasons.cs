@@ -1,0 +1,27 @@
+namespace RedBook.ServiceDefaults.Errors;
+
+/// <summary>
+/// Reasons that the platform itself emits. Domain reasons carry their service's prefix (<c>FEED_</c>, <c>MALL_</c>);
+/// these carry <c>REDBOOK_</c>.
+/// </summary>
+public static class WellKnownReasons
+{
+    /// <summary>
+    /// The global "overloaded, do not retry" reason (code <see cref="ErrorCode.ResourceExhausted"/> or
+    /// <see cref="ErrorCode.Unavailable"/>). A retry strategy never retries it and re-emits it upward unchanged,
+    /// so no layer above retries either.
+    /// </summary>
+    public const string Overloaded = "REDBOOK_OVERLOADED";
+
+    /// <summary>The request's deadline passed, or its remaining budget was below the minimum (fail fast).</summary>
+    public const string DeadlineExceeded = "REDBOOK_DEADLINE_EXCEEDED";
+
+    /// <summary>The client-side breaker rejected the call locally.</summary>
+    public const string BreakerOpen = "REDBOOK_BREAKER_OPEN";
+
+    /// <summary>The request was malformed (a header, a parameter, a body).</summary>
+    public const string BadRequest = "REDBOOK_BAD_REQUEST";
+
+    /// <summary>Unclassified internal failure; the details are in the log under the trace id.</summary>
+    public const string Internal = "REDBOOK_INTERNAL";
+}

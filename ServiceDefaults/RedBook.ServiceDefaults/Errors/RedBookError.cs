@@ -1,0 +1,55 @@
+namespace RedBook.ServiceDefaults.Errors;
+
+/// <summary>
+/// The structured error every RedBook service speaks, modelled on gRPC's status and google.rpc.ErrorInfo:
+/// a canonical <see cref="Code"/>, a domain-prefixed machine-readable <see cref="Reason"/>
+/// (<c>FEED_NOTE_NOT_FOUND</c>), a human <see cref="Message"/>, and <see cref="Metadata"/> such as retry info.
+/// On HTTP it travels as ProblemDetails; on gRPC as a status with trailers. Internal exception details never
+/// go into it.
+/// </summary>
+public sealed record RedBookError
+{
+    /// <summary>Creates an error.</summary>
+    public RedBookError(ErrorCode code, string reason, string message, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        ArgumentNullException.ThrowIfNull(message);
+        Code = code;
+        Reason = reason;
+        Message = message;
+        Metadata = metadata ?? s_emptyMetadata;
+    }
+
+    private static readonly IReadOnlyDictionary<string, string> s_emptyMetadata = new Dictionary<string, string>();
+
+    /// <summary>The canonical code.</summary>
+    public ErrorCode Code { get; }
+
+    /// <summary>The domain-prefixed reason, stable for machines (<c>MALL_OUT_OF_STOCK</c>).</summary>
+    public string Reason { get; }
+
+    /// <summary>The message for humans.</summary>
+    public string Message { get; }
+
+    /// <summary>Extra facts: retry info (<see cref="ErrorMetadataKeys.RetryAfterMs"/>), the offending field, and so on.</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; }
+
+    /// <summary>True when this is the global "overloaded, do not retry" error that no layer may retry.</summary>
+    public bool IsOverloaded => Reason == WellKnownReasons.Overloaded;
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Code} {Reason}: {Message}";
+}
+
+/// <summary>Well-known keys of <see cref="RedBookError.Metadata"/>.</summary>
+public static class ErrorMetadataKeys
+{
+    /// <summary>Server pushback: the earliest a retry is welcome, in milliseconds (gRPC A6 <c>grpc-retry-pushback-ms</c>).</summary>
+    public const string RetryAfterMs = "retry_after_ms";
+
+    /// <summary>The name of the offending field or header of an invalid argument.</summary>
+    public const string Field = "field";
+
+    /// <summary>The trace id under which the details were logged.</summary>
+    public const string TraceId = "trace_id";
+}

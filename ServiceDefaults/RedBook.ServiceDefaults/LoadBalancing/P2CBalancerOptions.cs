@@ -19,7 +19,7 @@ public sealed class P2CBalancerOptions
     [Range(typeof(TimeSpan), "00:00:00.001", "00:10:00")]
     public TimeSpan ForcePickInterval { get; set; } = LoadBalancingConstants.DefaultForcePickInterval;
 
-    /// <summary>Added to the latency EWMA before its square root (the ε of <c>sqrt(lag + ε)</c>): keeps an endpoint without samples comparable and absorbs small cross-zone gaps.</summary>
+    /// <summary>Added to the latency EWMA before the exponent (the ε of <c>(lag + ε)^k</c>): keeps an endpoint without samples comparable and absorbs small cross-zone gaps.</summary>
     /// <value>5 ms (kratos). Between 0 and 10 s.</value>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
     public TimeSpan LatencyOffset { get; set; } = LoadBalancingConstants.DefaultLatencyOffset;
@@ -38,4 +38,9 @@ public sealed class P2CBalancerOptions
     /// <value>0.5 (an idle server's load counts half, a saturated one's 1.5 times). Between 0.05 and 10.</value>
     [Range(0.05, 10.0)]
     public double ServerCpuBias { get; set; } = 0.5;
+
+    /// <summary>The exponent <c>k</c> of the latency term <c>(lagMs + ε)^k</c>: 1 is Finagle's linear cost, 0.5 kratos's square root (which leaves a 10× slower endpoint enough traffic to spoil p99; see <see cref="P2CBalancer{TEndpoint}"/>).</summary>
+    /// <value>1. Between 0.1 and 2.</value>
+    [Range(0.1, 2.0)]
+    public double LatencyExponent { get; set; } = 1.0;
 }

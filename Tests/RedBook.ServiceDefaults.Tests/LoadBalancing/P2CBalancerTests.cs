@@ -61,13 +61,27 @@ public class P2CBalancerTests
         Assert.Equal(0.100, balancer.GetSnapshot()[0].Latency.TotalSeconds, 6); // first sample replaces
 
         _time.Advance(TimeSpan.FromMilliseconds(200));
-        Call(balancer, _ => (TimeSpan.FromMilliseconds(50), false));
+        Call(balancer, _ => (TimeSpan.FromMilliseconds(50), true));
 
         // dt between the two completions = 200 ms idle + 50 ms call.
         var w = Math.Exp(-0.250 / 0.600);
         var snapshot = balancer.GetSnapshot()[0];
         Assert.Equal((0.100 * w) + (0.050 * (1 - w)), snapshot.Latency.TotalSeconds, 6);
-        Assert.Equal(w, snapshot.SuccessRate, 9);
+        Assert.Equal(1.0, snapshot.SuccessRate, 9);
+    }
+
+    [Fact]
+    public void Complete_FastFailure_LowersSuccessButNotLatency()
+    {
+        var balancer = Create(keys: ["only"]);
+        Call(balancer, _ => (TimeSpan.FromMilliseconds(100), true));
+
+        _time.Advance(TimeSpan.FromMilliseconds(599));
+        Call(balancer, _ => (TimeSpan.FromMilliseconds(1), false));
+
+        var snapshot = balancer.GetSnapshot()[0];
+        Assert.Equal(0.100, snapshot.Latency.TotalSeconds, 6);
+        Assert.Equal(Math.Exp(-1.0), snapshot.SuccessRate, 9);
     }
 
     [Fact]
@@ -81,7 +95,7 @@ public class P2CBalancerTests
         var snapshot = balancer.GetSnapshot()[0];
         Assert.Equal(0.030, snapshot.Latency.TotalSeconds, 6);
         Assert.Equal(0.8, snapshot.ServerCpu, 9);
-        var expected = 100 * 1.0 / (Math.Sqrt(30 + 5) * 1 * (0.5 + 0.8));
+        var expected = 100 * 1.0 / ((30 + 5) * 1 * (0.5 + 0.8));
         Assert.Equal(expected, snapshot.Score, 9);
     }
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using RedBook.ServiceDefaults.Http;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -25,6 +26,7 @@ public static class RedBookServiceDefaultsExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
+        builder.Services.ConfigureHttpClientDefaults(static http => http.AddRedBookPipeline());
         return builder;
     }
 

@@ -24,4 +24,10 @@ public static class WellKnownReasons
 
     /// <summary>Unclassified internal failure; the details are in the log under the trace id.</summary>
     public const string Internal = "REDBOOK_INTERNAL";
+
+    /// <summary>A client asked for a logical service name that no discovery provider knows (code <see cref="ErrorCode.Unavailable"/>).</summary>
+    public const string UnknownService = "REDBOOK_UNKNOWN_SERVICE";
+
+    /// <summary>Configuration names an HttpClient that nobody registered (reported by start-up validation).</summary>
+    public const string UnknownClient = "REDBOOK_UNKNOWN_CLIENT";
 }

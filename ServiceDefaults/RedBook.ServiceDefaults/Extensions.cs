@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using RedBook.ServiceDefaults.Http;
+using RedBook.ServiceDefaults.Server;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -24,6 +25,7 @@ public static class RedBookServiceDefaultsExtensions
         where TBuilder : IHostApplicationBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.AddRedBookServer();
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
         builder.Services.ConfigureHttpClientDefaults(static http => http.AddRedBookPipeline());

@@ -3,6 +3,7 @@ using Xunit.Abstractions;
 
 namespace RedBook.ServiceDefaults.Tests.LoadBalancing.Simulation;
 
+[Collection(SimulationCollection.Name)]
 public class LoadBalancingSimulationTests(ITestOutputHelper output)
 {
     private static readonly Func<int, TimeProvider, long, ILoadBalancer<SimServerSpec>> s_p2c =

@@ -49,25 +49,63 @@ internal sealed class RollingWindow
     /// <summary>Adds <paramref name="value"/> to the sum of the bucket holding <paramref name="timestamp"/> and one to its count.</summary>
     public void Add(long timestamp, long value)
     {
-        var epoch = timestamp / _bucketTicks;
-        var slot = (int)(epoch % _size);
         lock (_gate)
         {
-            if (_epoch[slot] != epoch)
-            {
-                if (_epoch[slot] > epoch)
-                {
-                    return; // a sample older than the window: drop it.
-                }
+            AddLocked(timestamp, value);
+        }
+    }
 
-                _epoch[slot] = epoch;
-                _sum[slot] = 0;
-                _count[slot] = 0;
+    /// <summary>
+    /// Atomically adds <paramref name="value"/> to the bucket holding <paramref name="timestamp"/> when
+    /// <paramref name="predicate"/> accepts the window's current totals (sum, count), e.g. a budget that may only
+    /// be drawn while it has room. Allocation-free with a static lambda.
+    /// </summary>
+    /// <returns>True when the value was added.</returns>
+    public bool TryAdd<TState>(long timestamp, long value, TState state, Func<long, long, TState, bool> predicate)
+    {
+        ArgumentNullException.ThrowIfNull(predicate);
+        var (first, last) = Range(timestamp, includeCurrent: true);
+        lock (_gate)
+        {
+            long sum = 0, count = 0;
+            for (var i = 0; i < _size; i++)
+            {
+                var e = _epoch[i];
+                if (e >= first && e <= last)
+                {
+                    sum += _sum[i];
+                    count += _count[i];
+                }
             }
 
-            _sum[slot] += value;
-            _count[slot]++;
+            if (!predicate(sum, count, state))
+            {
+                return false;
+            }
+
+            AddLocked(timestamp, value);
+            return true;
         }
+    }
+
+    private void AddLocked(long timestamp, long value)
+    {
+        var epoch = timestamp / _bucketTicks;
+        var slot = (int)(epoch % _size);
+        if (_epoch[slot] != epoch)
+        {
+            if (_epoch[slot] > epoch)
+            {
+                return; // a sample older than the window: drop it.
+            }
+
+            _epoch[slot] = epoch;
+            _sum[slot] = 0;
+            _count[slot] = 0;
+        }
+
+        _sum[slot] += value;
+        _count[slot]++;
     }
 
     /// <summary>The total sum and count over the window that ends at <paramref name="timestamp"/>.</summary>

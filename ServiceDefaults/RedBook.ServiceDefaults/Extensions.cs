@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using RedBook.ServiceDefaults.Http;
+using RedBook.ServiceDefaults.Server;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -23,8 +25,10 @@ public static class RedBookServiceDefaultsExtensions
         where TBuilder : IHostApplicationBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.AddRedBookServer();
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
+        builder.Services.ConfigureHttpClientDefaults(static http => http.AddRedBookPipeline());
         return builder;
     }
 

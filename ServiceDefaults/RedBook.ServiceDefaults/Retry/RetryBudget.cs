@@ -13,6 +13,7 @@ namespace RedBook.ServiceDefaults.Retry;
 public sealed class RetryBudget
 {
     private readonly TimeProvider _timeProvider;
+    private readonly Lock _withdrawGate = new();
     private volatile State _state;
 
     /// <summary>Creates a budget named <paramref name="dependency"/>.</summary>
@@ -54,11 +55,21 @@ public sealed class RetryBudget
     public bool TryWithdraw()
     {
         var state = _state;
-        return state.Window.TryAdd(
-            _timeProvider.GetTimestamp(),
-            1,
-            state,
-            static (withdrawals, total, s) => withdrawals + 1 <= s.Allowance(total - withdrawals));
+
+        // Withdrawals are serialised so two retries cannot both take the last unit; deposits stay lock-free, and a
+        // deposit racing a withdrawal only adds room.
+        lock (_withdrawGate)
+        {
+            var now = _timeProvider.GetTimestamp();
+            var (withdrawals, total) = state.Window.Totals(now);
+            if (withdrawals + 1 > state.Allowance(total - withdrawals))
+            {
+                return false;
+            }
+
+            state.Window.Add(now, 1);
+            return true;
+        }
     }
 
     /// <summary>

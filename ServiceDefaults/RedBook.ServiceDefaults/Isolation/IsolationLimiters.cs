@@ -144,22 +144,37 @@ public sealed class IsolationLimiters : IDisposable
         public Generation(IsolationOptions options)
         {
             Options = options;
-            Dependencies = PartitionedRateLimiter.Create<string, string>(dependency =>
-            {
-                var bulkhead = options.Dependencies.GetValueOrDefault(dependency) ?? options.DefaultDependency;
-                return bulkhead is null
-                    ? RateLimitPartition.GetNoLimiter(IsolationConstants.UnlimitedKey)
-                    : RateLimitPartition.GetConcurrencyLimiter(dependency, _ => Concurrency(bulkhead.MaxConcurrency, bulkhead.QueueLimit));
-            }, StringComparer.OrdinalIgnoreCase);
 
-            _routeRates = PartitionedRateLimiter.Create<string, string>(route =>
-                options.Routes.GetValueOrDefault(route) is { PermitsPerSecond: { } rate } partition
-                    ? RateLimitPartition.GetTokenBucketLimiter(route, _ => TokenBucket(rate, partition.Burst))
-                    : RateLimitPartition.GetNoLimiter(IsolationConstants.UnlimitedKey), StringComparer.OrdinalIgnoreCase);
-            _routeConcurrency = PartitionedRateLimiter.Create<string, string>(route =>
-                options.Routes.GetValueOrDefault(route) is { MaxConcurrency: { } max } partition
-                    ? RateLimitPartition.GetConcurrencyLimiter(route, _ => Concurrency(max, partition.QueueLimit))
-                    : RateLimitPartition.GetNoLimiter(IsolationConstants.UnlimitedKey), StringComparer.OrdinalIgnoreCase);
+            // The partitions of configured names are built once, so the partitioner allocates nothing per call
+            // (RateLimitPartition is a struct holding the key and the limiter factory).
+            var unlimited = RateLimitPartition.GetNoLimiter(IsolationConstants.UnlimitedKey);
+            var bulkheads = options.Dependencies.ToDictionary(
+                static e => e.Key,
+                static e => RateLimitPartition.GetConcurrencyLimiter(e.Key, Concurrency(e.Value.MaxConcurrency, e.Value.QueueLimit)),
+                StringComparer.OrdinalIgnoreCase);
+            var fallback = options.DefaultDependency is { } d ? Concurrency(d.MaxConcurrency, d.QueueLimit) : null;
+            Dependencies = PartitionedRateLimiter.Create<string, string>(
+                dependency => bulkheads.TryGetValue(dependency, out var partition)
+                    ? partition
+                    : fallback is null ? unlimited : RateLimitPartition.GetConcurrencyLimiter(dependency, fallback),
+                StringComparer.OrdinalIgnoreCase);
+
+            var rates = options.Routes
+                .Where(static e => e.Value.PermitsPerSecond is not null)
+                .ToDictionary(
+                    static e => e.Key,
+                    static e => RateLimitPartition.GetTokenBucketLimiter(e.Key, TokenBucket(e.Value.PermitsPerSecond!.Value, e.Value.Burst)),
+                    StringComparer.OrdinalIgnoreCase);
+            var slots = options.Routes
+                .Where(static e => e.Value.MaxConcurrency is not null)
+                .ToDictionary(
+                    static e => e.Key,
+                    static e => RateLimitPartition.GetConcurrencyLimiter(e.Key, Concurrency(e.Value.MaxConcurrency!.Value, e.Value.QueueLimit)),
+                    StringComparer.OrdinalIgnoreCase);
+            _routeRates = PartitionedRateLimiter.Create<string, string>(
+                route => rates.TryGetValue(route, out var partition) ? partition : unlimited, StringComparer.OrdinalIgnoreCase);
+            _routeConcurrency = PartitionedRateLimiter.Create<string, string>(
+                route => slots.TryGetValue(route, out var partition) ? partition : unlimited, StringComparer.OrdinalIgnoreCase);
             Routes = PartitionedRateLimiter.CreateChained(_routeRates, _routeConcurrency);
         }
 
@@ -177,14 +192,24 @@ public sealed class IsolationLimiters : IDisposable
             Dependencies.Dispose();
         }
 
-        private static ConcurrencyLimiterOptions Concurrency(int permits, int queue) => new()
+        private static Func<string, ConcurrencyLimiterOptions> Concurrency(int permits, int queue)
         {
-            PermitLimit = permits,
-            QueueLimit = queue,
-            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-        };
+            var options = new ConcurrencyLimiterOptions
+            {
+                PermitLimit = permits,
+                QueueLimit = queue,
+                QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+            };
+            return _ => options;
+        }
 
-        private static TokenBucketRateLimiterOptions TokenBucket(double rate, int? burst) => new()
+        private static Func<string, TokenBucketRateLimiterOptions> TokenBucket(double rate, int? burst)
+        {
+            var options = TokenBucketOptions(rate, burst);
+            return _ => options;
+        }
+
+        private static TokenBucketRateLimiterOptions TokenBucketOptions(double rate, int? burst) => new()
         {
             // One token per 1/rate: the framework's bucket fills continuously at TokensPerPeriod / ReplenishmentPeriod.
             TokensPerPeriod = 1,

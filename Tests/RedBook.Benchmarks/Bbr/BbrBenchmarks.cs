@@ -52,6 +52,10 @@ public class BbrBenchmarks
         return lease.IsAcquired;
     }
 
+    /// <summary>The floor under any RT-recording limiter: the two clock reads (acquire and release).</summary>
+    [Benchmark]
+    public long TimeProvider_TwoTimestamps() => TimeProvider.System.GetTimestamp() ^ TimeProvider.System.GetTimestamp();
+
     private sealed class FixedCpu(int usage) : ICpuUsageSource
     {
         public int Usage => usage;

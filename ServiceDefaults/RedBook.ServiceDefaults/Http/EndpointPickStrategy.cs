@@ -1,6 +1,7 @@
 using Polly;
 using RedBook.ServiceDefaults.Discovery;
 using RedBook.ServiceDefaults.Errors;
+using RedBook.ServiceDefaults.Metadata;
 
 namespace RedBook.ServiceDefaults.Http;
 
@@ -20,13 +21,10 @@ internal sealed class EndpointPickStrategy(ClientRuntime runtime, TimeProvider t
             return await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
         }
 
-        var balancer = runtime.GetBalancer(uri);
+        var balancer = runtime.GetBalancer(uri, ColorOf(context), out var error);
         if (balancer is null)
         {
-            return Outcome.FromException<HttpResponseMessage>(new RedBookException(new RedBookError(
-                ErrorCode.Unavailable,
-                WellKnownReasons.UnknownService,
-                $"No discovery provider knows the service '{uri.IdnHost}' (scheme '{uri.Scheme}'). Add it to configuration as services:{uri.IdnHost}:http:0, register it in etcd, or check the client's address.")));
+            return Outcome.FromException<HttpResponseMessage>(new RedBookException(error!));
         }
 
         var pick = balancer.Pick();
@@ -35,6 +33,21 @@ internal sealed class EndpointPickStrategy(ClientRuntime runtime, TimeProvider t
         var outcome = await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
         pick.Completion?.Complete(timeProvider.GetElapsedTime(started), IsSuccess(outcome), ServerCpu(outcome));
         return outcome;
+    }
+
+    /// <summary>The request's traffic colour: its own <c>x-md-global-color</c> header, else the ambient metadata's.</summary>
+    private static string? ColorOf(ResilienceContext context)
+    {
+        if (context.Properties.TryGetValue(ClientResilienceKeys.Request, out var request)
+            && request.Headers.NonValidated.TryGetValues(RedBookHeaders.Color, out var values))
+        {
+            foreach (var value in values)
+            {
+                return value;
+            }
+        }
+
+        return RequestMetadata.Current?.Color;
     }
 
     /// <summary>An attempt succeeded for the balancer's purposes when it got a response below 500.</summary>

@@ -1,6 +1,8 @@
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Primitives;
+using RedBook.ServiceDefaults.Discovery;
 using RedBook.ServiceDefaults.Deadline;
 using RedBook.ServiceDefaults.Errors;
 using RedBook.ServiceDefaults.Http;
@@ -26,10 +28,28 @@ public class RedBookClientHandlerTests
         }
     }
 
-    private static (ServiceProvider Provider, RecordingHandler Network) Build(Dictionary<string, string?> values)
+    /// <summary>Stands in for a registry (etcd) that knows instance colours.</summary>
+    private sealed class ColouredRegistry : IServiceDiscoveryProvider
+    {
+        public IReadOnlyList<ServiceEndpoint> GetEndpoints(string serviceName) => serviceName switch
+        {
+            "feed" => [new(new Uri("http://10.0.0.1:80"), "feed-1"), new(new Uri("http://10.0.0.9:80"), "feed-9") { Color = "stress" }],
+            "canary" => [new(new Uri("http://10.0.1.1:80"), "canary-1") { Color = "canary" }],
+            _ => [],
+        };
+
+        public IChangeToken GetChangeToken(string serviceName) => new CancellationChangeToken(CancellationToken.None);
+    }
+
+    private static (ServiceProvider Provider, RecordingHandler Network) Build(Dictionary<string, string?> values, IServiceDiscoveryProvider? registry = null)
     {
         var network = new RecordingHandler();
         var services = new ServiceCollection();
+        if (registry is not null)
+        {
+            services.AddSingleton(registry);
+        }
+
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
         services.ConfigureHttpClientDefaults(b => b.AddRedBookPipeline());
         services.AddHttpClient("feed").ConfigurePrimaryHttpMessageHandler(() => network).AddRedBookPipeline();
@@ -157,6 +177,42 @@ public class RedBookClientHandlerTests
 
         Assert.Single(network.Sent);
         Assert.Single(network.Sent[0].Headers[RedBookHeaders.CallerApp].Split(','));
+    }
+
+    [Theory]
+    [InlineData("stress", "10.0.0.9")]
+    [InlineData(null, "10.0.0.1")]
+    [InlineData("blue", "10.0.0.1")]
+    public async Task SendAsync_TrafficColour_PicksEndpointsOfThatColourOrTheBaseline(string? colour, string expectedHost)
+    {
+        var (sp, network) = Build(new() { ["RedBook:Clients:feed:Deadline:DefaultTimeout"] = "00:00:05" }, new ColouredRegistry());
+        using var _ = sp;
+        var client = sp.GetRequiredService<IHttpClientFactory>().CreateClient("feed");
+        var metadata = colour is null ? RequestMetadata.Empty : new RequestMetadata(new Dictionary<string, string> { [RedBookHeaders.Color] = colour }, null);
+
+        using (RequestMetadata.Use(metadata))
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                using var response = await client.GetAsync(new Uri("http://feed/notes"));
+            }
+        }
+
+        Assert.All(network.Sent, s => Assert.Equal(expectedHost, s.Uri.Host));
+    }
+
+    [Fact]
+    public async Task SendAsync_NoEndpointServesTheColour_ThrowsNoEndpoint()
+    {
+        var (sp, network) = Build(new() { ["RedBook:Clients:feed:Deadline:DefaultTimeout"] = "00:00:05" }, new ColouredRegistry());
+        using var _ = sp;
+        var client = sp.GetRequiredService<IHttpClientFactory>().CreateClient("feed");
+
+        var ex = await Assert.ThrowsAsync<RedBookException>(() => client.GetAsync(new Uri("http://canary/x")));
+
+        Assert.Equal(ErrorCode.Unavailable, ex.Error.Code);
+        Assert.Equal(WellKnownReasons.NoEndpoint, ex.Error.Reason);
+        Assert.Empty(network.Sent);
     }
 
     [Theory]

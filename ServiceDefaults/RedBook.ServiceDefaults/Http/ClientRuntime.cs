@@ -13,6 +13,7 @@ namespace RedBook.ServiceDefaults.Http;
 internal sealed class ClientRuntime
 {
     private readonly ConcurrentDictionary<string, BalancerEntry> _balancers = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<Uri, string> _breakerKeys = new();
     private readonly ServiceEndpointResolver _resolver;
     private bool _stale;
 
@@ -85,6 +86,10 @@ internal sealed class ClientRuntime
         error = null;
         return entry.Balancer;
     }
+
+    /// <summary>The breaker key of <paramref name="endpoint"/> for this client: <c>{client}|{address}</c>, cached.</summary>
+    public string BreakerKeyOf(ServiceEndpoint endpoint) =>
+        _breakerKeys.GetOrAdd(endpoint.Address, static (address, name) => string.Concat(name, "|", address.GetLeftPart(UriPartial.Authority)), Name);
 
     private sealed class BalancerEntry(ServiceEndpointSet source, IClientBalancer? balancer)
     {

@@ -2,12 +2,14 @@ using Polly;
 using RedBook.ServiceDefaults.Discovery;
 using RedBook.ServiceDefaults.Errors;
 using RedBook.ServiceDefaults.Metadata;
+using RedBook.ServiceDefaults.Resilience;
 
 namespace RedBook.ServiceDefaults.Http;
 
 /// <summary>
 /// The first stage of every attempt: resolves the logical service, picks an endpoint, records it in the context
-/// (<see cref="ClientResilienceKeys.Endpoint"/>) for the per-endpoint breaker and the sender, and, when the attempt
+/// (<see cref="ClientResilienceKeys.Endpoint"/>, and <see cref="RedBookResilienceKeys.BreakerKey"/> so the breaker
+/// below keys its throttle on the endpoint) for the breaker and the sender, and, when the attempt
 /// ends, reports its latency, success and the server's CPU back to the balancer. It sits inside the retry stage,
 /// so a retry re-picks. Requests to concrete hosts pass straight through.
 /// </summary>
@@ -29,6 +31,7 @@ internal sealed class EndpointPickStrategy(ClientRuntime runtime, TimeProvider t
 
         var pick = balancer.Pick();
         context.Properties.Set(ClientResilienceKeys.Endpoint, pick.Endpoint);
+        context.Properties.Set(RedBookResilienceKeys.BreakerKey, runtime.BreakerKeyOf(pick.Endpoint));
         var started = timeProvider.GetTimestamp();
         var outcome = await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
         pick.Completion?.Complete(timeProvider.GetElapsedTime(started), IsSuccess(outcome), ServerCpu(outcome));

@@ -25,6 +25,12 @@ public static class EtcdHostApplicationBuilderExtensions
     /// shutdown; and an <see cref="IServiceDiscoveryProvider"/> that watches the registry. Without any
     /// <c>RedBook:Etcd:Endpoints</c> it adds nothing, so a service runs without etcd too.
     /// </summary>
+    /// <param name="builder">The host builder.</param>
+    /// <param name="configureSource">
+    /// Adjusts the configuration source's options after they are bound from <c>RedBook:Etcd</c>. Its
+    /// <see cref="EtcdConfigurationOptions.CreateHttpHandler"/> (to trust a private CA, say) is used by the
+    /// registrar's and the discovery provider's client too.
+    /// </param>
     /// <example>
     /// <code>
     /// // RedBook__Etcd__Endpoints__0=http://127.0.0.1:2379  RedBook__Service__Name=feed
@@ -45,11 +51,13 @@ public static class EtcdHostApplicationBuilderExtensions
 
         var serviceName = builder.Configuration[$"{EtcdRegistrationOptions.SectionName}:{nameof(EtcdRegistrationOptions.Name)}"];
         var appName = string.IsNullOrWhiteSpace(serviceName) ? builder.Environment.ApplicationName : serviceName;
+        Func<HttpMessageHandler>? createHandler = null;
         builder.Configuration.AddEtcd(o =>
         {
             section.Bind(o);
             o.AppName = appName;
             configureSource?.Invoke(o);
+            createHandler = o.CreateHttpHandler;
         });
 
         var services = builder.Services;
@@ -60,10 +68,11 @@ public static class EtcdHostApplicationBuilderExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(static sp => new EtcdClient(
+        services.TryAddSingleton(sp => new EtcdClient(
             () => sp.GetRequiredService<IOptionsMonitor<EtcdOptions>>().CurrentValue,
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILoggerFactory>().CreateLogger<EtcdClient>()));
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<EtcdClient>(),
+            createHandler?.Invoke()));
 
         services.TryAddSingleton<EtcdServiceDiscoveryProvider>();
         services.AddHostedService(static sp => sp.GetRequiredService<EtcdServiceDiscoveryProvider>());

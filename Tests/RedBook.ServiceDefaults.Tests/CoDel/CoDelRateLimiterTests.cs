@@ -212,6 +212,8 @@ public class CoDelRateLimiterTests
         Shed(c, "queue is full");
         Assert.False(a.IsCompleted);
         Assert.False(b.IsCompleted);
+        Assert.Equal(1, limiter.GetStatistics()!.TotalFailedLeases);   // queueing is not a failure
+        Assert.Equal(2, limiter.GetStatistics()!.CurrentQueuedCount);
     }
 
     [Fact]

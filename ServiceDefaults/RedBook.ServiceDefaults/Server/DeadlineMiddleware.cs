@@ -10,19 +10,22 @@ namespace RedBook.ServiceDefaults.Server;
 /// <see cref="RedBookServerOptions.MaxTimeout"/>), else <see cref="RedBookServerOptions.DefaultTimeout"/>. The
 /// deadline becomes <see cref="RequestDeadline.Current"/> (which the client pipeline propagates and shrinks) and
 /// cancels <see cref="HttpContext.RequestAborted"/> when it passes, so the handler's work stops. A malformed header
-/// gets 400 INVALID_ARGUMENT naming it; an already-expired one gets 504 without running the handler.
+/// gets 400 INVALID_ARGUMENT naming it; an already-expired one gets 504 without running the handler. Probes and
+/// governance requests without the header get no default deadline: the prober's own timeout governs them.
 /// </summary>
 internal sealed class DeadlineMiddleware
 {
     private readonly RequestDelegate _next;
     private readonly IOptionsMonitor<RedBookServerOptions> _options;
     private readonly TimeProvider _timeProvider;
+    private readonly Func<HttpContext, bool> _isInfrastructure;
 
-    public DeadlineMiddleware(RequestDelegate next, IOptionsMonitor<RedBookServerOptions> options, TimeProvider timeProvider)
+    public DeadlineMiddleware(RequestDelegate next, IOptionsMonitor<RedBookServerOptions> options, TimeProvider timeProvider, Func<HttpContext, bool> isInfrastructure)
     {
         _next = next;
         _options = options;
         _timeProvider = timeProvider;
+        _isInfrastructure = isInfrastructure;
     }
 
     public Task InvokeAsync(HttpContext context)
@@ -33,7 +36,7 @@ internal sealed class DeadlineMiddleware
         if (header.Count == 0)
         {
             timeout = options.DefaultTimeout;
-            if (timeout <= TimeSpan.Zero)
+            if (timeout <= TimeSpan.Zero || _isInfrastructure(context))
             {
                 return _next(context);
             }

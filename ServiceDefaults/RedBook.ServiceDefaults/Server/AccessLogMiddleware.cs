@@ -17,7 +17,8 @@ namespace RedBook.ServiceDefaults.Server;
 /// one structured access-log line (trace id, route, status, code, reason, cost, caller; plus the six-tuple when
 /// <see cref="AccessLogOptions.Debug"/> is on), records the server's RED metrics (<see cref="RedMetrics"/>) and
 /// tags the server span with <c>redbook.code</c>, <c>redbook.reason</c>, <c>redbook.caller</c> and
-/// <c>redbook.color</c>.
+/// <c>redbook.color</c>, plus the HTTP semantic-convention name and tags (<c>http.route</c>,
+/// <c>http.request.method</c>, <c>http.response.status_code</c>, <c>url.path</c>, <c>error.type</c>).
 /// </summary>
 internal sealed class AccessLogMiddleware
 {
@@ -89,6 +90,25 @@ internal sealed class AccessLogMiddleware
         var codeName = ErrorCodeMapping.ToName(code);
         if (Activity.Current is { IsAllDataRequested: true } activity)
         {
+            // ASP.NET Core's own span carries no semantic-convention tags without the instrumentation package,
+            // so name it and tag it the way the HTTP server conventions expect.
+            var httpRequest = context.Request;
+            activity.DisplayName = endpoint is RouteEndpoint ? method : httpRequest.Method;
+            activity.SetTag("http.request.method", httpRequest.Method);
+            activity.SetTag("url.scheme", httpRequest.Scheme);
+            activity.SetTag("url.path", httpRequest.Path.Value);
+            activity.SetTag("http.response.status_code", status);
+            if (endpoint is RouteEndpoint)
+            {
+                activity.SetTag("http.route", route);
+            }
+
+            if (status >= StatusCodes.Status500InternalServerError)
+            {
+                activity.SetTag("error.type", status.ToString(CultureInfo.InvariantCulture));
+                activity.SetStatus(ActivityStatusCode.Error);
+            }
+
             activity.SetTag("redbook.code", codeName);
             activity.SetTag("redbook.caller", caller);
             if (reason is not null)

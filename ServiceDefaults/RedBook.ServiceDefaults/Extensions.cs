@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using RedBook.ServiceDefaults.Http;
 using RedBook.ServiceDefaults.Server;
 using RedBook.ServiceDefaults.Telemetry;
 
@@ -29,6 +30,7 @@ public static class RedBookServiceDefaultsExtensions
         builder.AddRedBookTelemetry();
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
+        builder.Services.ConfigureHttpClientDefaults(static http => http.AddRedBookPipeline());
         return builder;
     }
 

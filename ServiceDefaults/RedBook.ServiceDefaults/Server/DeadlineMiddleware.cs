@@ -75,6 +75,14 @@ internal sealed class DeadlineMiddleware
             {
                 await _next(context).ConfigureAwait(false);
             }
+
+            // Something below gave up quietly when the deadline passed (a queue's wait, a handler that returned
+            // without writing): answer for it.
+            if (deadlineSource.IsCancellationRequested && !original.IsCancellationRequested && !context.Response.HasStarted)
+            {
+                context.RequestAborted = original;
+                await RedBookProblemDetails.WriteAsync(context, RedBookErrors.DeadlineExceeded("The request's deadline passed before the work completed.")).ConfigureAwait(false);
+            }
         }
         finally
         {

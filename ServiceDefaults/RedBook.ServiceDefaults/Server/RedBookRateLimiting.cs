@@ -5,27 +5,33 @@ using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using RedBook.ServiceDefaults.Bbr;
+using RedBook.ServiceDefaults.CoDel;
 using RedBook.ServiceDefaults.Errors;
 
 namespace RedBook.ServiceDefaults.Server;
 
 /// <summary>
-/// Wires BBR shedding and the configured per-route policies into ASP.NET Core's rate-limiting middleware:
-/// the global limiter chains BBR (a shed request gets 503 UNAVAILABLE <see cref="WellKnownReasons.Overloaded"/>
-/// with the pushback) and the routes that policies list by pattern; named policies serve
+/// Wires BBR shedding, the configured per-route policies and the optional CoDel queue into ASP.NET Core's
+/// rate-limiting middleware: the global limiter chains BBR (a shed request gets 503 UNAVAILABLE
+/// <see cref="WellKnownReasons.Overloaded"/> with the pushback), the routes that policies list by pattern, and
+/// CoDel when <see cref="RedBookServerOptions.CoDelEnabled"/> is on (shed the same way); named policies serve
 /// <c>.RequireRateLimiting(name)</c>. A request refused by a policy gets 429 RESOURCE_EXHAUSTED
 /// <see cref="WellKnownReasons.RateLimited"/>.
 /// </summary>
 internal sealed class RedBookRateLimiting : IConfigureOptions<RateLimiterOptions>, IDisposable
 {
     private readonly BbrRateLimiter _bbr;
+    private readonly CoDelRateLimiter _coDel;
+    private readonly IOptionsMonitor<RedBookServerOptions> _server;
     private readonly IOptionsMonitor<RateLimitsOptions> _limits;
     private readonly IDisposable? _subscription;
     private int _version;
 
-    public RedBookRateLimiting(BbrRateLimiter bbr, IOptionsMonitor<RateLimitsOptions> limits)
+    public RedBookRateLimiting(BbrRateLimiter bbr, CoDelRateLimiter coDel, IOptionsMonitor<RedBookServerOptions> server, IOptionsMonitor<RateLimitsOptions> limits)
     {
         _bbr = bbr;
+        _coDel = coDel;
+        _server = server;
         _limits = limits;
         _subscription = limits.OnChange(_ => Interlocked.Increment(ref _version));
     }
@@ -33,7 +39,7 @@ internal sealed class RedBookRateLimiting : IConfigureOptions<RateLimiterOptions
     public void Configure(RateLimiterOptions options)
     {
         var routes = PartitionedRateLimiter.Create<HttpContext, PolicyKey>(ByRoute);
-        options.GlobalLimiter = PartitionedRateLimiter.CreateChained(_bbr.AsPartitioned<HttpContext>(), routes);
+        options.GlobalLimiter = PartitionedRateLimiter.CreateChained(_bbr.AsPartitioned<HttpContext>(), routes, new SwitchedLimiter(_coDel, _server));
         foreach (var name in _limits.CurrentValue.Policies.Keys)
         {
             options.AddPolicy(name, context => ByPolicy(name, context));
@@ -134,6 +140,33 @@ internal sealed class RedBookRateLimiting : IConfigureOptions<RateLimiterOptions
         }
 
         return RedBookProblemDetails.WriteAsync(context.HttpContext, error);
+    }
+
+    /// <summary>The CoDel queue while <see cref="RedBookServerOptions.CoDelEnabled"/> is on; a pass-through otherwise.</summary>
+    private sealed class SwitchedLimiter(RateLimiter limiter, IOptionsMonitor<RedBookServerOptions> options) : PartitionedRateLimiter<HttpContext>
+    {
+        public override RateLimiterStatistics? GetStatistics(HttpContext resource) => limiter.GetStatistics();
+
+        protected override RateLimitLease AttemptAcquireCore(HttpContext resource, int permitCount) =>
+            options.CurrentValue.CoDelEnabled ? limiter.AttemptAcquire(permitCount) : PassLease.Instance;
+
+        protected override ValueTask<RateLimitLease> AcquireAsyncCore(HttpContext resource, int permitCount, CancellationToken cancellationToken) =>
+            options.CurrentValue.CoDelEnabled ? limiter.AcquireAsync(permitCount, cancellationToken) : new(PassLease.Instance);
+    }
+
+    private sealed class PassLease : RateLimitLease
+    {
+        public static readonly PassLease Instance = new();
+
+        public override bool IsAcquired => true;
+
+        public override IEnumerable<string> MetadataNames => [];
+
+        public override bool TryGetMetadata(string metadataName, out object? metadata)
+        {
+            metadata = null;
+            return false;
+        }
     }
 
     private readonly record struct PolicyKey(string? Policy, string? Route, int Version)

@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using RedBook.ServiceDefaults.Bbr;
+using RedBook.ServiceDefaults.CoDel;
 using RedBook.ServiceDefaults.Governance;
 using RedBook.ServiceDefaults.Health;
 using RedBook.ServiceDefaults.Lifecycle;
@@ -29,8 +30,8 @@ namespace RedBook.ServiceDefaults.Server;
 /// <item>metadata (<see cref="MetadataMiddleware"/>): 400 over the limits, else ambient;</item>
 /// <item>deadline (<see cref="DeadlineMiddleware"/>): 400 when malformed, else ambient and cancelling;</item>
 /// <item>the application's own middleware and routing;</item>
-/// <item>rate limiting (where <c>MapDefaultEndpoints</c> is called, after routing): BBR shedding (503) and the
-/// per-route policies (429);</item>
+/// <item>rate limiting (where <c>MapDefaultEndpoints</c> is called, after routing): BBR shedding (503), the
+/// per-route policies (429), then the optional CoDel queue (503);</item>
 /// <item>the endpoint.</item>
 /// </list>
 /// Steps 1 to 5 come from an <see cref="IStartupFilter"/>, so they stay outermost whatever order the application
@@ -52,6 +53,7 @@ internal static class RedBookServerExtensions
         services.AddProblemDetails(static o => o.CustomizeProblemDetails = FrameworkProblemDetails.Customize);
 
         services.AddBbrRateLimiter();
+        services.AddCoDelRateLimiter();
         services.AddRateLimiter(static _ => { });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<RateLimiterOptions>, RedBookRateLimiting>());
 

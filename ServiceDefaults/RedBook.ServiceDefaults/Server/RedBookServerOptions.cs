@@ -23,4 +23,12 @@ public sealed class RedBookServerOptions
     /// <value>The default is <see cref="TimeSpan.Zero"/> (no cap).</value>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan MaxTimeout { get; set; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// Whether admitted requests pass through the CoDel admission queue (<c>RedBook:CoDel</c>: concurrency limit,
+    /// queue length, target delay), after BBR and the rate limits. A request shed by the queue gets the same 503
+    /// "overloaded" answer as one shed by BBR. The switch applies to the next request.
+    /// </summary>
+    /// <value>The default is <see langword="false"/>.</value>
+    public bool CoDelEnabled { get; set; }
 }

@@ -207,4 +207,43 @@ public class ServerPipelineTests
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal(HttpStatusCode.TooManyRequests, second.StatusCode);
     }
+
+    [Fact]
+    public async Task CoDel_Enabled_QueuesThenShedsWhenFull()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var started = 0;
+        await using var app = await KestrelApp.StartAsync(
+            a => a.MapGet("/hold", async () =>
+            {
+                Interlocked.Increment(ref started);
+                await release.Task;
+                return "held";
+            }),
+            settings: new Dictionary<string, string?>
+            {
+                ["RedBook:Server:CoDelEnabled"] = "true",
+                ["RedBook:CoDel:PermitLimit"] = "1",
+                ["RedBook:CoDel:QueueLimit"] = "1",
+                ["RedBook:CoDel:TargetDelay"] = "00:01:00",
+                ["RedBook:CoDel:Interval"] = "00:10:00",
+            });
+
+        var first = app.Client.GetAsync(new Uri("/hold", UriKind.Relative));
+        await Poll.UntilAsync(() => Volatile.Read(ref started) == 1, "the first request to start");
+        var queued = app.Client.GetAsync(new Uri("/hold", UriKind.Relative));
+        var limiter = app.App.Services.GetRequiredService<RedBook.ServiceDefaults.CoDel.CoDelRateLimiter>();
+        await Poll.UntilAsync(() => limiter.GetStatistics()!.CurrentQueuedCount == 1, "the second request to queue");
+        using var shed = await app.Client.GetAsync(new Uri("/hold", UriKind.Relative));
+        var error = await shed.ReadErrorAsync();
+        release.SetResult();
+        using var firstResponse = await first;
+        using var queuedResponse = await queued;
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, shed.StatusCode);
+        Assert.True(error!.IsOverloaded);
+        Assert.Equal(HttpStatusCode.OK, firstResponse.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, queuedResponse.StatusCode);
+        Assert.Equal(2, Volatile.Read(ref started));
+    }
 }

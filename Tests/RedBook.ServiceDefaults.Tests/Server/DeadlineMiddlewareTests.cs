@@ -108,6 +108,7 @@ public class DeadlineMiddlewareTests
 
         Assert.NotEqual(original, seen);
         Assert.Equal(original, context.RequestAborted);
+        Assert.Equal(504, context.Response.StatusCode);
     }
 
     [Theory]

@@ -21,7 +21,10 @@ public static class RedBookServiceDefaultsExtensions
     /// <summary>The readiness endpoint path.</summary>
     public const string HealthPath = "/health";
 
-    /// <summary>Adds RedBook's service defaults: health checks (more behaviours join in later issues).</summary>
+    /// <summary>
+    /// Adds RedBook's service defaults: the server pipeline (error model, metadata, deadline, shedding, rate limits,
+    /// access log, graceful shutdown), OpenTelemetry, health checks, governance, and the HTTP client pipeline.
+    /// </summary>
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
     {
@@ -34,7 +37,11 @@ public static class RedBookServiceDefaultsExtensions
         return builder;
     }
 
-    /// <summary>Maps <c>/health</c> (readiness, every check) and <c>/alive</c> (liveness, checks tagged "live").</summary>
+    /// <summary>
+    /// Adds the rate limiter (BBR shedding, per-route limits, optional CoDel) at this point of the pipeline and maps
+    /// <c>/health</c> (readiness, every check), <c>/alive</c> (liveness, checks tagged "live") and the governance
+    /// endpoints under <c>/_redbook</c> (management port or loopback only).
+    /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);

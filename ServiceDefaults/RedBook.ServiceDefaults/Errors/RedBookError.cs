@@ -52,4 +52,7 @@ public static class ErrorMetadataKeys
 
     /// <summary>The trace id under which the details were logged.</summary>
     public const string TraceId = "trace_id";
+
+    /// <summary>The HTTP status of a failed response that carried no RedBook error.</summary>
+    public const string HttpStatus = "http_status";
 }

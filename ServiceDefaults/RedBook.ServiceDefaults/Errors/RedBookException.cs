@@ -24,4 +24,12 @@ public sealed class RedBookException : Exception
 
     /// <summary>The error.</summary>
     public RedBookError Error { get; }
+
+    /// <summary>
+    /// True when the error came back from a downstream call (the client side's <see cref="RedBookErrorParser"/> sets
+    /// it). The server's exception handler translates such an error before it answers its own caller: a
+    /// dependency's <see cref="ErrorCode.InvalidArgument"/> becomes our <see cref="ErrorCode.Internal"/>, while the
+    /// overloaded reason travels upward unchanged. See <see cref="RedBookErrorTranslation"/>.
+    /// </summary>
+    public bool FromDependency { get; init; }
 }

@@ -24,4 +24,16 @@ public static class WellKnownReasons
 
     /// <summary>Unclassified internal failure; the details are in the log under the trace id.</summary>
     public const string Internal = "REDBOOK_INTERNAL";
+
+    /// <summary>
+    /// A dependency answered with a failure that carries no RedBook error (a proxy's HTML page, an empty body);
+    /// the code is derived from its HTTP status.
+    /// </summary>
+    public const string UnexpectedResponse = "REDBOOK_UNEXPECTED_RESPONSE";
+
+    /// <summary>The route's rate limit refused the request (code <see cref="ErrorCode.ResourceExhausted"/>).</summary>
+    public const string RateLimited = "REDBOOK_RATE_LIMITED";
+
+    /// <summary>The instance is shutting down and takes no new work (code <see cref="ErrorCode.Unavailable"/>).</summary>
+    public const string ShuttingDown = "REDBOOK_SHUTTING_DOWN";
 }

@@ -5,7 +5,13 @@ namespace RedBook.ServiceDefaults.Internal;
 /// behaviour that needs recent history (the SRE breaker, BBR, the retry budget). Each bucket keeps a sum and
 /// a count; a bucket older than the window is reset lazily when its slot is reused, so no timer runs.
 /// </summary>
-/// <remarks>Thread-safe. Every operation is O(buckets) at most and allocation-free.</remarks>
+/// <remarks>
+/// Thread-safe and lock-free. <see cref="Add(long, long)"/> is one volatile read and two interlocked adds in the
+/// common case (BBR calls it on every request); rolling a slot over to a new bucket is claimed by one thread with a
+/// compare-and-swap while the others spin for the few nanoseconds it takes. Readers see each counter atomically
+/// but may see a bucket's sum and count one sample apart, which is fine for statistics. Every operation is
+/// O(buckets) at most and allocation-free.
+/// </remarks>
 internal sealed class RollingWindow
 {
     private readonly long[] _epoch;
@@ -13,7 +19,9 @@ internal sealed class RollingWindow
     private readonly long[] _count;
     private readonly long _bucketTicks;
     private readonly int _size;
-    private readonly Lock _gate = new();
+
+    // An epoch value no real bucket has: the slot is being reset by the thread that claimed it.
+    private const long Resetting = long.MinValue + 1;
 
     /// <summary>Creates a window of <paramref name="buckets"/> buckets of <paramref name="bucketDuration"/> each.</summary>
     public RollingWindow(int buckets, TimeSpan bucketDuration, TimeProvider timeProvider)
@@ -51,22 +59,44 @@ internal sealed class RollingWindow
     {
         var epoch = timestamp / _bucketTicks;
         var slot = (int)(epoch % _size);
-        lock (_gate)
+        var current = Volatile.Read(ref _epoch[slot]);
+        if (current != epoch && !Claim(slot, epoch, current))
         {
-            if (_epoch[slot] != epoch)
-            {
-                if (_epoch[slot] > epoch)
-                {
-                    return; // a sample older than the window: drop it.
-                }
+            return; // a sample older than the window: drop it.
+        }
 
-                _epoch[slot] = epoch;
-                _sum[slot] = 0;
-                _count[slot] = 0;
+        Interlocked.Add(ref _sum[slot], value);
+        Interlocked.Increment(ref _count[slot]);
+    }
+
+    // Makes the slot hold `epoch`, resetting it if it held an older one. False when the slot is newer than the sample.
+    private bool Claim(int slot, long epoch, long current)
+    {
+        var spinner = default(SpinWait);
+        while (true)
+        {
+            if (current == epoch)
+            {
+                return true;
             }
 
-            _sum[slot] += value;
-            _count[slot]++;
+            if (current == Resetting)
+            {
+                spinner.SpinOnce();
+            }
+            else if (current > epoch)
+            {
+                return false;
+            }
+            else if (Interlocked.CompareExchange(ref _epoch[slot], Resetting, current) == current)
+            {
+                Volatile.Write(ref _sum[slot], 0);
+                Volatile.Write(ref _count[slot], 0);
+                Volatile.Write(ref _epoch[slot], epoch);
+                return true;
+            }
+
+            current = Volatile.Read(ref _epoch[slot]);
         }
     }
 
@@ -75,16 +105,13 @@ internal sealed class RollingWindow
     {
         var (first, last) = Range(timestamp, includeCurrent);
         long sum = 0, count = 0;
-        lock (_gate)
+        for (var i = 0; i < _size; i++)
         {
-            for (var i = 0; i < _size; i++)
+            var e = Volatile.Read(ref _epoch[i]);
+            if (e >= first && e <= last)
             {
-                var e = _epoch[i];
-                if (e >= first && e <= last)
-                {
-                    sum += _sum[i];
-                    count += _count[i];
-                }
+                sum += Volatile.Read(ref _sum[i]);
+                count += Volatile.Read(ref _count[i]);
             }
         }
 
@@ -96,19 +123,35 @@ internal sealed class RollingWindow
     {
         var (first, last) = Range(timestamp, includeCurrent);
         var max = long.MinValue;
-        lock (_gate)
+        for (var i = 0; i < _size; i++)
         {
-            for (var i = 0; i < _size; i++)
+            var e = Volatile.Read(ref _epoch[i]);
+            var sum = Volatile.Read(ref _sum[i]);
+            if (e >= first && e <= last && Volatile.Read(ref _count[i]) > 0 && sum > max)
             {
-                var e = _epoch[i];
-                if (e >= first && e <= last && _count[i] > 0 && _sum[i] > max)
-                {
-                    max = _sum[i];
-                }
+                max = sum;
             }
         }
 
         return max == long.MinValue ? fallback : max;
+    }
+
+    /// <summary>The largest bucket count in the window, or <paramref name="fallback"/> when no bucket has data.</summary>
+    public long MaxCount(long timestamp, bool includeCurrent, long fallback)
+    {
+        var (first, last) = Range(timestamp, includeCurrent);
+        var max = 0L;
+        for (var i = 0; i < _size; i++)
+        {
+            var e = Volatile.Read(ref _epoch[i]);
+            var count = Volatile.Read(ref _count[i]);
+            if (e >= first && e <= last && count > max)
+            {
+                max = count;
+            }
+        }
+
+        return max == 0 ? fallback : max;
     }
 
     /// <summary>The smallest per-bucket mean (sum / count) in the window, or <paramref name="fallback"/> when no bucket has data.</summary>
@@ -116,18 +159,16 @@ internal sealed class RollingWindow
     {
         var (first, last) = Range(timestamp, includeCurrent);
         var min = double.MaxValue;
-        lock (_gate)
+        for (var i = 0; i < _size; i++)
         {
-            for (var i = 0; i < _size; i++)
+            var e = Volatile.Read(ref _epoch[i]);
+            var count = Volatile.Read(ref _count[i]);
+            if (e >= first && e <= last && count > 0)
             {
-                var e = _epoch[i];
-                if (e >= first && e <= last && _count[i] > 0)
+                var mean = (double)Volatile.Read(ref _sum[i]) / count;
+                if (mean < min)
                 {
-                    var mean = (double)_sum[i] / _count[i];
-                    if (mean < min)
-                    {
-                        min = mean;
-                    }
+                    min = mean;
                 }
             }
         }
@@ -136,13 +177,14 @@ internal sealed class RollingWindow
     }
 
     /// <summary>Forgets everything.</summary>
+    /// <remarks>A sample added concurrently with the reset may survive it.</remarks>
     public void Reset()
     {
-        lock (_gate)
+        for (var i = 0; i < _size; i++)
         {
-            Array.Fill(_epoch, long.MinValue);
-            Array.Clear(_sum);
-            Array.Clear(_count);
+            Volatile.Write(ref _epoch[i], long.MinValue);
+            Volatile.Write(ref _sum[i], 0);
+            Volatile.Write(ref _count[i], 0);
         }
     }
 

@@ -1,0 +1,46 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text;
+
+namespace RedBook.ServiceDefaults.Tests.Etcd.Client;
+
+/// <summary>Stands in for etcd's gateway: answers each request with the next scripted response for its path.</summary>
+internal sealed class FakeEtcdHandler : HttpMessageHandler
+{
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<Func<HttpRequestMessage, string, HttpResponseMessage>>> _script = new();
+
+    public ConcurrentQueue<(string Path, string Body, string? Authorization, string Host)> Requests { get; } = new();
+
+    public FakeEtcdHandler On(string path, Func<HttpRequestMessage, string, HttpResponseMessage> respond)
+    {
+        _script.GetOrAdd(path, _ => new()).Enqueue(respond);
+        return this;
+    }
+
+    public FakeEtcdHandler OnJson(string path, string json, HttpStatusCode status = HttpStatusCode.OK) =>
+        On(path, (_, _) => Json(json, status));
+
+    public static HttpResponseMessage Json(string json, HttpStatusCode status = HttpStatusCode.OK) =>
+        new(status) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+
+    public static string B64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var body = request.Content is null ? string.Empty : await request.Content.ReadAsStringAsync(cancellationToken);
+        var path = request.RequestUri!.AbsolutePath;
+        request.Headers.TryGetValues("Authorization", out var auth);
+        Requests.Enqueue((path, body, auth?.FirstOrDefault(), request.RequestUri.Authority));
+        if (request.RequestUri.Port == 1)
+        {
+            throw new HttpRequestException("Connection refused (fake)");
+        }
+
+        if (_script.TryGetValue(path, out var queue) && queue.TryDequeue(out var respond))
+        {
+            return respond(request, body);
+        }
+
+        throw new HttpRequestException($"Connection refused (no scripted answer for {path})");
+    }
+}

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using RedBook.ServiceDefaults.Http;
 using RedBook.ServiceDefaults.Server;
 
 namespace Microsoft.Extensions.Hosting;
@@ -27,6 +28,7 @@ public static class RedBookServiceDefaultsExtensions
         builder.AddRedBookServer();
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
+        builder.Services.ConfigureHttpClientDefaults(static http => http.AddRedBookPipeline());
         return builder;
     }
 

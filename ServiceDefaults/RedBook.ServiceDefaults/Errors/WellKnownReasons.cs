@@ -36,4 +36,10 @@ public static class WellKnownReasons
 
     /// <summary>The instance is shutting down and takes no new work (code <see cref="ErrorCode.Unavailable"/>).</summary>
     public const string ShuttingDown = "REDBOOK_SHUTTING_DOWN";
+
+    /// <summary>A client asked for a logical service name that no discovery provider knows (code <see cref="ErrorCode.Unavailable"/>).</summary>
+    public const string UnknownService = "REDBOOK_UNKNOWN_SERVICE";
+
+    /// <summary>Configuration names an HttpClient that nobody registered (reported by start-up validation).</summary>
+    public const string UnknownClient = "REDBOOK_UNKNOWN_CLIENT";
 }

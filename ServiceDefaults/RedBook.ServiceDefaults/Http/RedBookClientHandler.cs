@@ -1,0 +1,92 @@
+using System.Runtime.ExceptionServices;
+using Polly;
+using RedBook.ServiceDefaults.Errors;
+
+namespace RedBook.ServiceDefaults.Http;
+
+/// <summary>
+/// The one <see cref="DelegatingHandler"/> of the RedBook client pipeline. Per request it runs the client's
+/// pre-built <see cref="ResiliencePipeline{T}"/> (deadline, retry, endpoint pick, breaker); each attempt rewrites the
+/// URI to the picked endpoint, writes the propagated headers and sends. Afterwards it records the client RED
+/// metrics and restores the URI the caller wrote. A local failure (unknown service, breaker open, deadline) surfaces
+/// as a <see cref="RedBookException"/>; a failed response is returned as it is, for the caller to read with
+/// <c>EnsureRedBookSuccessAsync</c>.
+/// </summary>
+internal sealed class RedBookClientHandler(string clientName, RedBookClientPipelines pipelines) : DelegatingHandler
+{
+    public string ClientName { get; } = clientName;
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var original = request.RequestUri ?? throw new InvalidOperationException("The request has no URI and the client has no BaseAddress.");
+        var runtime = pipelines.Get(ClientName);
+        var started = runtime.TimeProvider.GetTimestamp();
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        Outcome<HttpResponseMessage> outcome;
+        try
+        {
+            context.Properties.Set(ClientResilienceKeys.Request, request);
+            context.Properties.Set(ClientResilienceKeys.OriginalUri, original);
+            context.Properties.Set(ClientResilienceKeys.ClientName, ClientName);
+            outcome = await runtime.Pipeline.ExecuteOutcomeAsync(
+                static (ctx, state) => state.Self.SendAttemptAsync(ctx, state.Runtime, state.Request, state.Original),
+                context,
+                (Self: this, Runtime: runtime, Request: request, Original: original)).ConfigureAwait(false);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+            request.RequestUri = original;
+        }
+
+        if (runtime.Options.Telemetry.Enabled)
+        {
+            runtime.Telemetry.Record(request.Method, original, runtime.TimeProvider.GetElapsedTime(started), outcome.Result, outcome.Exception);
+        }
+
+        if (outcome.Exception is { } exception)
+        {
+            ExceptionDispatchInfo.Throw(exception);
+        }
+
+        return outcome.Result!;
+    }
+
+    private async ValueTask<Outcome<HttpResponseMessage>> SendAttemptAsync(ResilienceContext context, ClientRuntime runtime, HttpRequestMessage request, Uri original)
+    {
+        request.RequestUri = context.Properties.TryGetValue(ClientResilienceKeys.Endpoint, out var endpoint)
+            ? Rewrite(original, endpoint.Address)
+            : original;
+        ClientPropagation.Write(context, runtime, request);
+        try
+        {
+            var response = await base.SendAsync(request, context.CancellationToken).ConfigureAwait(false);
+            return Outcome.FromResult(response);
+        }
+#pragma warning disable CA1031 // every failure of an attempt becomes an outcome for the retry and breaker stages to classify.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            return Outcome.FromException<HttpResponseMessage>(ex);
+        }
+    }
+
+    /// <summary>The caller's URI with the endpoint's scheme, host and port (and path base, if it has one).</summary>
+    internal static Uri Rewrite(Uri original, Uri endpoint)
+    {
+        var builder = new UriBuilder(original)
+        {
+            Scheme = endpoint.Scheme,
+            Host = endpoint.Host,
+            Port = endpoint.Port,
+        };
+        var pathBase = endpoint.AbsolutePath;
+        if (pathBase.Length > 1)
+        {
+            builder.Path = pathBase.TrimEnd('/') + original.AbsolutePath;
+        }
+
+        return builder.Uri;
+    }
+}

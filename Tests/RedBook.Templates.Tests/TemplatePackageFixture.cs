@@ -74,7 +74,8 @@ public sealed class TemplatePackageFixture : IAsyncLifetime
     private Task<CliResult> BuildOfflineFilterCoreAsync()
     {
         var filter = Path.Combine(OutputDirectory, ProjectName + ".Offline.slnf");
-        return DotnetCli.RunAsync(OutputDirectory, s_buildTimeout, "build", filter, "-warnaserror", "-nodeReuse:false");
+        // One MSBuild node: the other test assemblies run beside this one, and a 2-core machine is shared.
+        return DotnetCli.RunAsync(OutputDirectory, s_buildTimeout, "build", filter, "-warnaserror", "-nodeReuse:false", "-maxcpucount:1");
     }
 
     private static void Require(CliResult result)

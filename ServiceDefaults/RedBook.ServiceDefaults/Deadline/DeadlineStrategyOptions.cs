@@ -39,9 +39,13 @@ public class DeadlineStrategyOptions : ResilienceStrategyOptions
     [Range(0.0, 0.9)]
     public double ReserveRatio { get; set; }
 
-    /// <summary>Gets or sets the smallest budget worth calling with; below it the strategy fails fast without calling.</summary>
-    /// <value>Between 0 and 1 minute. The default is 1 ms.</value>
-    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    /// <summary>
+    /// Gets or sets the smallest budget worth calling with; below it the strategy fails fast without calling. The
+    /// cancellation timer has millisecond resolution (it fires at the budget truncated to whole milliseconds, never
+    /// later), hence the 1 ms floor.
+    /// </summary>
+    /// <value>Between 1 ms and 1 minute. The default is 1 ms.</value>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:01:00")]
     public TimeSpan MinimumBudget { get; set; } = DeadlineConstants.DefaultMinimumBudget;
 
     /// <summary>

@@ -1,0 +1,32 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace RedBook.ServiceDefaults.Breaker;
+
+/// <summary>The knobs of one <see cref="SreThrottle"/>.</summary>
+public sealed class SreThrottleOptions
+{
+    /// <summary>Gets or sets K, the accepts multiplier: the client sends up to K × accepts before it starts dropping.</summary>
+    /// <value>Between 1 and 100. The default is 1.5.</value>
+    [Range(1.0, 100.0)]
+    public double K { get; set; } = SreBreakerConstants.DefaultK;
+
+    /// <summary>Gets or sets how many requests the window must hold before anything is dropped.</summary>
+    /// <value>Between 0 and 1,000,000. The default is 20.</value>
+    [Range(0, 1_000_000)]
+    public int MinimumRequests { get; set; } = SreBreakerConstants.DefaultMinimumRequests;
+
+    /// <summary>Gets or sets the rolling window the requests and accepts are counted over.</summary>
+    /// <value>Between 100 ms and 10 minutes. The default is 10 s.</value>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan Window { get; set; } = SreBreakerConstants.DefaultWindow;
+
+    /// <summary>Gets or sets the number of buckets the window is split into.</summary>
+    /// <value>Between 1 and 1000. The default is 40 (250 ms buckets).</value>
+    [Range(1, 1000)]
+    public int Buckets { get; set; } = SreBreakerConstants.DefaultBuckets;
+
+    internal bool SameAs(SreThrottleOptions other)
+        => K == other.K && MinimumRequests == other.MinimumRequests && Window == other.Window && Buckets == other.Buckets;
+
+    internal SreThrottleOptions Clone() => new() { K = K, MinimumRequests = MinimumRequests, Window = Window, Buckets = Buckets };
+}

@@ -1,0 +1,40 @@
+namespace RedBook.ServiceDefaults.LoadBalancing;
+
+/// <summary>
+/// The one picker abstraction of RedBook: a client-side load balancer over a dynamic set of endpoints. The HTTP
+/// client pipeline drives it from a <c>DelegatingHandler</c> (pick, send, complete), and a gRPC
+/// <c>SubchannelPicker</c> drives it with <typeparamref name="TEndpoint"/> = <c>Subchannel</c> (pick in
+/// <c>Pick(PickContext)</c>, complete in the call tracker's <c>Complete</c>).
+/// </summary>
+/// <typeparam name="TEndpoint">What is picked: a <c>ServiceEndpoint</c>, a gRPC subchannel, a test double.</typeparam>
+/// <remarks>
+/// <para>Every <see cref="Pick"/> that returns an endpoint must be followed by exactly one
+/// <see cref="Complete(in PickResult{TEndpoint}, in PickFeedback)"/>, or the endpoint's in-flight count leaks.</para>
+/// <para>Implementations are thread-safe. Picks read an immutable snapshot of the endpoint set; updates replace the
+/// snapshot (copy-on-write) and keep the statistics of endpoints that stay.</para>
+/// </remarks>
+public interface ILoadBalancer<TEndpoint>
+    where TEndpoint : class
+{
+    /// <summary>The logical name of the balanced service (a metric tag).</summary>
+    string Name { get; }
+
+    /// <summary>The number of endpoints in the current set.</summary>
+    int Count { get; }
+
+    /// <summary>Picks an endpoint for one call. Returns a result with <see cref="PickResult{TEndpoint}.HasEndpoint"/> false when the set is empty.</summary>
+    PickResult<TEndpoint> Pick();
+
+    /// <summary>Reports how the call that <paramref name="pick"/> started ended. Safe to call with a result that has no endpoint.</summary>
+    void Complete(in PickResult<TEndpoint> pick, in PickFeedback feedback);
+
+    /// <summary>
+    /// Replaces the endpoint set. Endpoints whose <see cref="BalancerEndpoint{TEndpoint}.Key"/> stays keep their
+    /// statistics (latency, success, in-flight); new ones start fresh (and slow-start, where the balancer does);
+    /// missing ones are dropped. A later duplicate key wins.
+    /// </summary>
+    void UpdateEndpoints(ReadOnlySpan<BalancerEndpoint<TEndpoint>> endpoints);
+
+    /// <summary>A point-in-time copy of every endpoint's statistics, for diagnostics and tests.</summary>
+    IReadOnlyList<EndpointSnapshot<TEndpoint>> GetSnapshot();
+}

@@ -1,0 +1,339 @@
+using System.ComponentModel.DataAnnotations;
+using RedBook.ServiceDefaults.Discovery;
+using RedBook.ServiceDefaults.LoadBalancing;
+using RedBook.Testing;
+
+namespace RedBook.ServiceDefaults.Tests.LoadBalancing;
+
+public class P2CBalancerTests
+{
+    private readonly ManualTimeProvider _time = new();
+
+    private static BalancerEndpoint<string>[] Endpoints(params string[] keys)
+        => [.. keys.Select(k => new BalancerEndpoint<string>(k, k))];
+
+    private P2CBalancer<string> Create(P2CBalancerOptions? options = null, long seed = 42, params string[] keys)
+    {
+        var balancer = new P2CBalancer<string>("svc", options ?? new P2CBalancerOptions(), _time, seed);
+        balancer.UpdateEndpoints(Endpoints(keys.Length == 0 ? ["a", "b"] : keys));
+        return balancer;
+    }
+
+    private void Call(P2CBalancer<string> balancer, Func<string, (TimeSpan Latency, bool Success)> behave)
+    {
+        var pick = balancer.Pick();
+        var (latency, success) = behave(pick.Endpoint!);
+        _time.Advance(latency);
+        balancer.Complete(pick, new PickFeedback(success));
+    }
+
+    [Fact]
+    public void Pick_EmptySet_ReturnsNoEndpoint()
+    {
+        var balancer = new P2CBalancer<string>("svc", new P2CBalancerOptions(), _time, 1);
+
+        var pick = balancer.Pick();
+
+        Assert.False(pick.HasEndpoint);
+        Assert.Null(pick.Endpoint);
+        balancer.Complete(pick, PickFeedback.Succeeded); // a no-op, not a crash
+    }
+
+    [Fact]
+    public void Pick_SingleEndpoint_ReturnsItAndCountsInFlight()
+    {
+        var balancer = Create(keys: ["only"]);
+
+        var pick = balancer.Pick();
+
+        Assert.Equal("only", pick.Endpoint);
+        Assert.Equal(1, balancer.GetSnapshot()[0].InFlight);
+        balancer.Complete(pick, PickFeedback.Succeeded);
+        Assert.Equal(0, balancer.GetSnapshot()[0].InFlight);
+    }
+
+    [Fact]
+    public void Complete_TwoSamples_LatencyFollowsTimeDecayedEwma()
+    {
+        var balancer = Create(keys: ["only"]);
+
+        Call(balancer, _ => (TimeSpan.FromMilliseconds(100), true));
+        Assert.Equal(0.100, balancer.GetSnapshot()[0].Latency.TotalSeconds, 6); // first sample replaces
+
+        _time.Advance(TimeSpan.FromMilliseconds(200));
+        Call(balancer, _ => (TimeSpan.FromMilliseconds(50), true));
+
+        // dt between the two completions = 200 ms idle + 50 ms call.
+        var w = Math.Exp(-0.250 / 0.600);
+        var snapshot = balancer.GetSnapshot()[0];
+        Assert.Equal((0.100 * w) + (0.050 * (1 - w)), snapshot.Latency.TotalSeconds, 6);
+        Assert.Equal(1.0, snapshot.SuccessRate, 9);
+    }
+
+    [Fact]
+    public void Complete_FastFailure_LowersSuccessButNotLatency()
+    {
+        var balancer = Create(keys: ["only"]);
+        Call(balancer, _ => (TimeSpan.FromMilliseconds(100), true));
+
+        _time.Advance(TimeSpan.FromMilliseconds(599));
+        Call(balancer, _ => (TimeSpan.FromMilliseconds(1), false));
+
+        var snapshot = balancer.GetSnapshot()[0];
+        Assert.Equal(0.100, snapshot.Latency.TotalSeconds, 6);
+        Assert.Equal(Math.Exp(-1.0), snapshot.SuccessRate, 9);
+    }
+
+    [Fact]
+    public void Complete_ExplicitLatencyAndServerCpu_AreUsed()
+    {
+        var balancer = Create(keys: ["only"]);
+        var pick = balancer.Pick();
+
+        balancer.Complete(pick, new PickFeedback(true, TimeSpan.FromMilliseconds(30), PickFeedback.ParseServerCpu("800")));
+
+        var snapshot = balancer.GetSnapshot()[0];
+        Assert.Equal(0.030, snapshot.Latency.TotalSeconds, 6);
+        Assert.Equal(0.8, snapshot.ServerCpu, 9);
+        var expected = 100 * 1.0 / ((30 + 5) * 1 * (0.5 + 0.8));
+        Assert.Equal(expected, snapshot.Score, 9);
+    }
+
+    [Theory]
+    [InlineData("", double.NaN)]
+    [InlineData("abc", double.NaN)]
+    [InlineData("-5", double.NaN)]
+    [InlineData("1001", double.NaN)]
+    [InlineData("0", 0.0)]
+    [InlineData("250", 0.25)]
+    [InlineData("1000", 1.0)]
+    public void ParseServerCpu_Values_ParsedOrNaN(string header, double expected)
+        => Assert.Equal(expected, PickFeedback.ParseServerCpu(header));
+
+    [Fact]
+    public void Pick_SlowEndpoint_GetsSmallShare()
+    {
+        var balancer = Create(keys: ["fast1", "fast2", "slow"]);
+        var counts = new Dictionary<string, int> { ["fast1"] = 0, ["fast2"] = 0, ["slow"] = 0 };
+
+        for (var i = 0; i < 3000; i++)
+        {
+            var pick = balancer.Pick();
+            counts[pick.Endpoint!]++;
+            _time.Advance(TimeSpan.FromMilliseconds(1));
+            balancer.Complete(pick, new PickFeedback(true, pick.Endpoint == "slow" ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromMilliseconds(10)));
+        }
+
+        Assert.True(counts["slow"] < 300, $"slow got {counts["slow"]} of 3000");
+    }
+
+    [Fact]
+    public void Pick_FailingEndpoint_GetsLittleTraffic()
+    {
+        var balancer = Create(keys: ["ok1", "ok2", "bad"]);
+        var counts = new Dictionary<string, int> { ["ok1"] = 0, ["ok2"] = 0, ["bad"] = 0 };
+
+        for (var i = 0; i < 3000; i++)
+        {
+            var pick = balancer.Pick();
+            counts[pick.Endpoint!]++;
+            _time.Advance(TimeSpan.FromMilliseconds(1));
+            balancer.Complete(pick, new PickFeedback(pick.Endpoint != "bad", TimeSpan.FromMilliseconds(10)));
+        }
+
+        Assert.True(counts["bad"] < 150, $"bad got {counts["bad"]} of 3000");
+    }
+
+    [Fact]
+    public void Pick_StarvedLoser_IsForcePickedOnceAfterInterval()
+    {
+        var balancer = Create(keys: ["good", "bad"]);
+
+        // Make "bad" lose every comparison: it fails.
+        for (var i = 0; i < 50; i++)
+        {
+            Call(balancer, e => (TimeSpan.FromMilliseconds(10), e == "good"));
+        }
+
+        // Keep picking "good" for 3 s without completing "bad"'s picks: "bad" is starved.
+        var forced = new List<PickResult<string>>();
+        for (var i = 0; i < 400; i++)
+        {
+            var pick = balancer.Pick();
+            if (pick.IsForced)
+            {
+                forced.Add(pick);
+            }
+
+            _time.Advance(TimeSpan.FromMilliseconds(10));
+            balancer.Complete(pick, new PickFeedback(pick.Endpoint == "good", TimeSpan.FromMilliseconds(10)));
+        }
+
+        Assert.NotEmpty(forced);
+        Assert.All(forced, p => Assert.Equal("bad", p.Endpoint));
+        // 4 s of picks every 10 ms, forced at most once per 3 s (plus the one due at the start).
+        Assert.InRange(forced.Count, 1, 2);
+        Assert.Equal(forced.Count, balancer.GetSnapshot().Single(s => s.Key == "bad").ForcedPicks);
+    }
+
+    [Fact]
+    public void Pick_FailedEndpointRecovers_AfterForcedPickSucceeds()
+    {
+        var healthy = false;
+        var balancer = Create(keys: ["a", "b"]);
+        for (var i = 0; i < 600; i++)
+        {
+            Call(balancer, e => (TimeSpan.FromMilliseconds(10), e == "a" || healthy));
+        }
+
+        Assert.True(balancer.GetSnapshot().Single(s => s.Key == "b").SuccessRate < 0.2);
+
+        healthy = true;
+        for (var i = 0; i < 1000; i++)
+        {
+            Call(balancer, e => (TimeSpan.FromMilliseconds(10), true));
+        }
+
+        Assert.True(balancer.GetSnapshot().Single(s => s.Key == "b").SuccessRate > 0.9);
+    }
+
+    [Fact]
+    public void Pick_SameSeed_SameSequence()
+    {
+        string[] keys = ["a", "b", "c", "d", "e"];
+        var first = new P2CBalancer<string>("svc", new P2CBalancerOptions(), new ManualTimeProvider(), 7);
+        var second = new P2CBalancer<string>("svc", new P2CBalancerOptions(), new ManualTimeProvider(), 7);
+        first.UpdateEndpoints(Endpoints(keys));
+        second.UpdateEndpoints(Endpoints(keys));
+
+        var a = Enumerable.Range(0, 100).Select(_ => first.Pick().Endpoint).ToArray();
+        var b = Enumerable.Range(0, 100).Select(_ => second.Pick().Endpoint).ToArray();
+
+        Assert.Equal(a, b);
+        Assert.True(a.Distinct().Count() > 1);
+    }
+
+    [Fact]
+    public void UpdateEndpoints_EndpointThatStays_KeepsStatistics()
+    {
+        var balancer = Create(keys: ["a", "b"]);
+        var pick = balancer.Pick();
+        var key = pick.Key!;
+        _time.Advance(TimeSpan.FromMilliseconds(40));
+        balancer.Complete(pick, PickFeedback.Succeeded);
+        var inFlightPick = balancer.Pick();
+
+        balancer.UpdateEndpoints(Endpoints(key, "c"));
+
+        var kept = balancer.GetSnapshot().Single(s => s.Key == key);
+        Assert.Equal(0.040, kept.Latency.TotalSeconds, 6);
+        Assert.Equal(2, balancer.Count);
+        Assert.Equal(inFlightPick.Key == key ? 1 : 0, kept.InFlight);
+        balancer.Complete(inFlightPick, PickFeedback.Succeeded); // completing a pick of a removed endpoint is harmless
+        Assert.Equal(0, balancer.GetSnapshot().Single(s => s.Key == key).InFlight);
+    }
+
+    [Fact]
+    public void UpdateEndpoints_NewEndpointInPopulatedSet_RampsUpLinearly()
+    {
+        var balancer = Create(keys: ["a"]);
+        balancer.UpdateEndpoints(Endpoints("a", "new"));
+
+        double Factor() => balancer.GetSnapshot().Single(s => s.Key == "new").SlowStartFactor;
+
+        Assert.Equal(1.0, balancer.GetSnapshot().Single(s => s.Key == "a").SlowStartFactor);
+        Assert.Equal(0.1, Factor(), 9);
+        _time.Advance(TimeSpan.FromSeconds(15));
+        Assert.Equal(0.55, Factor(), 9);
+        _time.Advance(TimeSpan.FromSeconds(15));
+        Assert.Equal(1.0, Factor(), 9);
+    }
+
+    [Fact]
+    public void UpdateEndpoints_RegisteredAt_RampStartsAtRegistration()
+    {
+        var balancer = new P2CBalancer<ServiceEndpoint>("svc", new P2CBalancerOptions(), _time, 1);
+        var now = _time.GetUtcNow();
+        balancer.UpdateEndpoints(
+        [
+            new ServiceEndpoint(new Uri("http://10.0.0.1:80"), "old"),
+            new ServiceEndpoint(new Uri("http://10.0.0.2:80"), "young") { RegisteredAt = now.AddSeconds(-10), Weight = 200 },
+            new ServiceEndpoint(new Uri("http://10.0.0.3:80"), "future") { RegisteredAt = now.AddSeconds(5) },
+        ]);
+
+        var snapshot = balancer.GetSnapshot().ToDictionary(s => s.Key);
+        Assert.Equal(1.0, snapshot["old"].SlowStartFactor);
+        Assert.Equal(0.1 + (0.9 * 10 / 30), snapshot["young"].SlowStartFactor, 6);
+        Assert.Equal(200, snapshot["young"].Weight);
+        Assert.Equal(0.1, snapshot["future"].SlowStartFactor, 9);
+    }
+
+    [Fact]
+    public void UpdateEndpoints_OutOfRangeWeightsAndDuplicates_ClampedAndLastWins()
+    {
+        var balancer = new P2CBalancer<string>("svc", new P2CBalancerOptions(), _time, 1);
+
+        balancer.UpdateEndpoints(
+        [
+            new BalancerEndpoint<string>("a1", "a", 0),
+            new BalancerEndpoint<string>("b", "b", 5000),
+            new BalancerEndpoint<string>("a2", "a", -3),
+        ]);
+
+        var snapshot = balancer.GetSnapshot();
+        Assert.Equal(2, snapshot.Count);
+        Assert.Equal(("a2", 1), (snapshot[0].Endpoint, snapshot[0].Weight));
+        Assert.Equal(("b", 1000), (snapshot[1].Endpoint, snapshot[1].Weight));
+    }
+
+    [Fact]
+    public void UpdateEndpoints_EmptyKey_ThrowsClearError()
+    {
+        var balancer = new P2CBalancer<string>("svc", new P2CBalancerOptions(), _time, 1);
+
+        Assert.Throws<ArgumentException>(() => balancer.UpdateEndpoints([new BalancerEndpoint<string>("x", "")]));
+        Assert.Equal(0, balancer.Count);
+    }
+
+    [Fact]
+    public void Pick_HigherWeight_GetsProportionallyMore()
+    {
+        var balancer = new P2CBalancer<string>("svc", new P2CBalancerOptions(), _time, 3);
+        balancer.UpdateEndpoints([new BalancerEndpoint<string>("heavy", "heavy", 300), new BalancerEndpoint<string>("light", "light", 100)]);
+        var heavy = 0;
+
+        for (var i = 0; i < 2000; i++)
+        {
+            // Four concurrent calls, so in-flight counts matter and weights trade off against them.
+            var picks = Enumerable.Range(0, 4).Select(_ => balancer.Pick()).ToArray();
+            heavy += picks.Count(p => p.Endpoint == "heavy");
+            _time.Advance(TimeSpan.FromMilliseconds(10));
+            foreach (var p in picks)
+            {
+                balancer.Complete(p, PickFeedback.Succeeded);
+            }
+        }
+
+        Assert.InRange(heavy / 8000.0, 0.6, 0.95);
+    }
+
+    [Fact]
+    public void ApplyOptions_OutOfRange_ThrowsValidationException()
+    {
+        var balancer = Create();
+
+        Assert.Throws<ValidationException>(() => balancer.ApplyOptions(new P2CBalancerOptions { DecayTime = TimeSpan.Zero }));
+        Assert.Throws<ValidationException>(() => balancer.ApplyOptions(new P2CBalancerOptions { SlowStartInitialFactor = 2 }));
+    }
+
+    [Fact]
+    public void ApplyOptions_SlowStartDisabled_EndpointsAtFullWeight()
+    {
+        var balancer = Create(keys: ["a"]);
+        balancer.UpdateEndpoints(Endpoints("a", "new"));
+
+        balancer.ApplyOptions(new P2CBalancerOptions { SlowStartWindow = TimeSpan.Zero });
+
+        Assert.Equal(1.0, balancer.GetSnapshot().Single(s => s.Key == "new").SlowStartFactor);
+    }
+}

@@ -1,0 +1,28 @@
+using RedBook.ServiceDefaults.LoadBalancing;
+using RedBook.Testing;
+
+namespace RedBook.ServiceDefaults.Tests.LoadBalancing;
+
+public class RoundRobinBalancerTests
+{
+    [Fact]
+    public void Pick_ThreeEndpoints_CyclesInOrder()
+    {
+        var balancer = new RoundRobinBalancer<string>("svc", new ManualTimeProvider());
+        balancer.UpdateEndpoints([new("a", "a"), new("b", "b"), new("c", "c")]);
+
+        var picks = Enumerable.Range(0, 6).Select(_ =>
+        {
+            var p = balancer.Pick();
+            balancer.Complete(p, PickFeedback.Failed);
+            return p.Endpoint!;
+        }).ToArray();
+
+        Assert.Equal(new[] { "a", "b", "c", "a", "b", "c" }, picks);
+        Assert.All(balancer.GetSnapshot(), s => Assert.Equal((2L, 0L), (s.Picks, s.InFlight)));
+    }
+
+    [Fact]
+    public void Pick_Empty_ReturnsNoEndpoint()
+        => Assert.False(new RoundRobinBalancer<string>("svc").Pick().HasEndpoint);
+}

@@ -1,0 +1,205 @@
+using RedBook.ServiceDefaults.Retry;
+using RedBook.Testing;
+
+namespace RedBook.ServiceDefaults.Tests.Retry;
+
+public class RetryBudgetTests
+{
+    private readonly ManualTimeProvider _time = new();
+
+    [Fact]
+    public void TryWithdraw_NoTraffic_AllowsFloorTimesTtl()
+    {
+        var budget = new RetryBudget("dep", new RetryBudgetOptions(), _time);
+        for (var i = 0; i < 100; i++)
+        {
+            Assert.True(budget.TryWithdraw(), $"retry {i}");
+        }
+
+        Assert.False(budget.TryWithdraw());
+        Assert.Equal(0, budget.Balance, 6);
+    }
+
+    [Fact]
+    public void TryWithdraw_RatioOnly_AllowsShareOfDeposits()
+    {
+        var budget = new RetryBudget("dep", new RetryBudgetOptions { MinRetriesPerSecond = 0, RetryRatio = 0.2 }, _time);
+        Assert.False(budget.TryWithdraw());
+        for (var i = 0; i < 10; i++)
+        {
+            budget.Deposit();
+        }
+
+        Assert.Equal(2, budget.Balance, 6);
+        Assert.True(budget.TryWithdraw());
+        Assert.True(budget.TryWithdraw());
+        Assert.False(budget.TryWithdraw());
+
+        for (var i = 0; i < 5; i++)
+        {
+            budget.Deposit();
+        }
+
+        Assert.True(budget.TryWithdraw());
+        Assert.False(budget.TryWithdraw());
+    }
+
+    [Fact]
+    public void Deposits_AfterTtl_Expire()
+    {
+        var budget = new RetryBudget("dep", new RetryBudgetOptions { MinRetriesPerSecond = 0, RetryRatio = 0.5 }, _time);
+        for (var i = 0; i < 10; i++)
+        {
+            budget.Deposit();
+        }
+
+        _time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(0, budget.Balance, 6);
+        Assert.False(budget.TryWithdraw());
+    }
+
+    [Fact]
+    public void Configure_NewRatio_AppliesAtOnceAndKeepsHistory()
+    {
+        var budget = new RetryBudget("dep", new RetryBudgetOptions { MinRetriesPerSecond = 0, RetryRatio = 0.1 }, _time);
+        for (var i = 0; i < 10; i++)
+        {
+            budget.Deposit();
+        }
+
+        Assert.Equal(1, budget.Balance, 6);
+        budget.Configure(new RetryBudgetOptions { MinRetriesPerSecond = 0, RetryRatio = 0.5 });
+        Assert.Equal(5, budget.Balance, 6);
+
+        budget.Configure(new RetryBudgetOptions { MinRetriesPerSecond = 0, RetryRatio = 0.5, Ttl = TimeSpan.FromSeconds(5) });
+        Assert.Equal(0, budget.Balance, 6); // a new window starts fresh
+    }
+
+    [Fact]
+    public void Registry_SameDependency_SharesOneBudget()
+    {
+        var registry = new RetryBudgetRegistry(_time);
+        var a = registry.GetBudget("catalog", new RetryBudgetOptions());
+        var b = registry.GetBudget("catalog", new RetryBudgetOptions());
+        var c = registry.GetBudget("orders", new RetryBudgetOptions());
+        Assert.Same(a, b);
+        Assert.NotSame(a, c);
+        Assert.True(registry.TryGetBudget("catalog", out var found));
+        Assert.Same(a, found);
+
+        registry.GetBudget("catalog", new RetryBudgetOptions { RetryRatio = 0.5 });
+        Assert.Equal(0.5, a.Options.RetryRatio);
+    }
+
+    /// <summary>
+    /// The budget's invariant, checked against an independent recount of a log: whenever a retry is granted, the
+    /// retries in the trailing window (bucket-aligned, as the budget counts) are at most ratio × first attempts +
+    /// floor × ttl; and whenever one is refused, granting it would have broken that bound.
+    /// </summary>
+    [Fact]
+    public void TryWithdraw_RandomTrafficPatterns_NeverExceedsShare()
+    {
+        for (var seed = 0; seed < 100; seed++)
+        {
+            var random = new Random(seed);
+            var time = new ManualTimeProvider();
+            var buckets = random.Next(1, 21);
+            var ttl = TimeSpan.FromMilliseconds(buckets * random.Next(50, 1001));
+            var options = new RetryBudgetOptions
+            {
+                RetryRatio = Math.Round(random.NextDouble(), 2),
+                MinRetriesPerSecond = random.Next(0, 4) == 0 ? 0 : random.Next(1, 21),
+                Ttl = ttl,
+                Buckets = buckets,
+            };
+            var budget = new RetryBudget("dep", options, time);
+            var bucketTicks = ttl.Ticks / buckets;
+            var reserve = options.MinRetriesPerSecond * ttl.TotalSeconds;
+            var log = new SlidingLog(bucketTicks, buckets);
+            var granted = 0;
+            var requests = 0;
+
+            for (var step = 0; step < 2_000; step++)
+            {
+                // bursts, quiet periods and retry storms
+                time.Advance(TimeSpan.FromMilliseconds(random.Next(0, 4) == 0 ? random.Next(0, 2_000) : random.Next(0, 20)));
+                var deposits = random.Next(0, 3) == 0 ? 0 : random.Next(0, 30);
+                for (var i = 0; i < deposits; i++)
+                {
+                    budget.Deposit();
+                    log.Add(time.GetTimestamp(), retry: false);
+                    requests++;
+                }
+
+                var attempts = random.Next(0, 5) == 0 ? random.Next(0, 200) : random.Next(0, 10);
+                for (var i = 0; i < attempts; i++)
+                {
+                    var now = time.GetTimestamp();
+                    var (windowRequests, windowRetries) = log.Count(now);
+                    var allowed = (options.RetryRatio * windowRequests) + reserve;
+                    if (budget.TryWithdraw())
+                    {
+                        log.Add(now, retry: true);
+                        granted++;
+                        if (windowRetries + 1 > allowed + 1e-9)
+                        {
+                            Assert.Fail($"seed {seed}: {windowRetries + 1} retries > {allowed}");
+                        }
+                    }
+                    else
+                    {
+                        if (windowRetries + 1 <= allowed - 1e-9)
+                        {
+                            Assert.Fail($"seed {seed}: refused at {windowRetries} retries < {allowed}");
+                        }
+                    }
+                }
+            }
+
+            Assert.True(requests > 0);
+            Assert.True(granted > 0 || reserve == 0, $"seed {seed}: no retry was ever granted");
+        }
+    }
+
+    /// <summary>An independent recount: the log's entries in the bucket-aligned window that ends at a time.</summary>
+    private sealed class SlidingLog(long bucketTicks, int buckets)
+    {
+        private readonly List<(long Ticks, bool Retry)> _entries = [];
+        private int _start;
+        private long _requests;
+        private long _retries;
+
+        public void Add(long ticks, bool retry)
+        {
+            _entries.Add((ticks, retry));
+            if (retry)
+            {
+                _retries++;
+            }
+            else
+            {
+                _requests++;
+            }
+        }
+
+        public (long Requests, long Retries) Count(long now)
+        {
+            var firstEpoch = (now / bucketTicks) - buckets + 1;
+            while (_start < _entries.Count && _entries[_start].Ticks / bucketTicks < firstEpoch)
+            {
+                if (_entries[_start].Retry)
+                {
+                    _retries--;
+                }
+                else
+                {
+                    _requests--;
+                }
+
+                _start++;
+            }
+
+            return (_requests, _retries);
+        }
+    }
+}

@@ -14,6 +14,7 @@ public class BbrBenchmarks
     private ConcurrencyLimiter _concurrency = null!;
     private BbrRateLimiter _bbr = null!;
     private BbrRateLimiter _bbrHot = null!;
+    private readonly TimeProvider _clock = TimeProvider.System;
 
     [GlobalSetup]
     public void Setup()
@@ -51,6 +52,10 @@ public class BbrBenchmarks
         using var lease = _bbrHot.AttemptAcquire();
         return lease.IsAcquired;
     }
+
+    /// <summary>The floor under any RT-recording limiter: the two clock reads (acquire and release).</summary>
+    [Benchmark]
+    public long TimeProvider_TwoTimestamps() => _clock.GetTimestamp() ^ _clock.GetTimestamp();
 
     private sealed class FixedCpu(int usage) : ICpuUsageSource
     {

@@ -35,7 +35,9 @@ public static class RedBookOutcomes
     /// <see cref="ErrorCode.DeadlineExceeded"/> and <see cref="ErrorCode.ResourceExhausted"/> errors,
     /// <see cref="HttpRequestException"/>, Polly's <see cref="TimeoutRejectedException"/>, and HTTP 429, 502, 503
     /// and 504. Overloaded outcomes are transient too; the retry strategy checks <see cref="IsOverloaded{TResult}"/>
-    /// separately and never retries them.
+    /// separately and never retries them. A local breaker rejection (<see cref="IsBreakerRejection{TResult}"/>) is
+    /// not transient: retrying into the same throttle would defeat it. A pipeline that picks another endpoint per
+    /// attempt can opt in with <c>ShouldRetry = o => IsTransient(o) || IsBreakerRejection(o)</c>.
     /// </summary>
     public static bool IsTransient<TResult>(Outcome<TResult> outcome)
     {
@@ -43,6 +45,7 @@ public static class RedBookOutcomes
         {
             return exception switch
             {
+                RedBookException { Error.Reason: WellKnownReasons.BreakerOpen } => false,
                 RedBookException e => e.Error.Code is ErrorCode.Unavailable or ErrorCode.DeadlineExceeded or ErrorCode.ResourceExhausted,
                 HttpRequestException => true,
                 TimeoutRejectedException => true,
@@ -54,6 +57,10 @@ public static class RedBookOutcomes
             && response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.BadGateway
                 or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout;
     }
+
+    /// <summary>True when the SRE breaker rejected the call locally (<see cref="WellKnownReasons.BreakerOpen"/>).</summary>
+    public static bool IsBreakerRejection<TResult>(Outcome<TResult> outcome)
+        => outcome.Exception is RedBookException { Error.Reason: WellKnownReasons.BreakerOpen };
 
     /// <summary>
     /// True for outcomes the SRE breaker counts as a failure of the dependency: HTTP 5xx, errors coded

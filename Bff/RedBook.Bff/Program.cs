@@ -1,9 +1,14 @@
+using RedBook.Bff.Extensions;
+using RedBook.ServiceDefaults.Grpc;
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddApplicationServices();
 
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.MapRedBookGrpcHealth();
 
 app.Run();

@@ -1,17 +1,23 @@
 using Polly;
+using RedBook.ServiceDefaults.Breaker;
 using RedBook.ServiceDefaults.Deadline;
+using RedBook.ServiceDefaults.Retry;
 
 namespace RedBook.ServiceDefaults.Http;
 
 /// <summary>
-/// Builds a client's <see cref="ResiliencePipeline{T}"/> once from its options. Outer to inner:
+/// Builds a client's <see cref="ResiliencePipeline{T}"/> once from its options (never per request). Outer to inner:
 /// <list type="number">
-/// <item>deadline: the call's budget (ambient deadline, or the default timeout) shrunk by the reserve; fails fast
+/// <item>deadline: the call's budget (the ambient deadline, or the default timeout) shrunk by the reserve; fails fast
 /// below the minimum and cancels the whole call, retries included, when the budget runs out;</item>
-/// <item>endpoint pick, per attempt, so a retry re-picks.</item>
+/// <item>budgeted retry: idempotent calls only (GET, HEAD, OPTIONS, TRACE, PUT, DELETE, or an
+/// <c>Idempotency-Key</c>), transient outcomes only, never the overloaded error, within the client's retry budget
+/// (shared by every call of the client and kept across configuration reloads);</item>
+/// <item>endpoint pick, per attempt, so a retry re-picks;</item>
+/// <item>the SRE breaker of the picked endpoint (one throttle per client and endpoint, kept across reloads).</item>
 /// </list>
-/// The sender (the pipeline's callback) then writes <c>grpc-timeout</c> from the remaining budget and the metadata,
-/// and sends.
+/// The sender (the pipeline's callback) then writes <c>grpc-timeout</c> from the budget left at that moment (failing
+/// fast if it fell below the minimum during retries) and the metadata, and sends.
 /// </summary>
 internal static class ClientPipelineFactory
 {
@@ -30,13 +36,26 @@ internal static class ClientPipelineFactory
             builder.AddDeadline(DeadlineOptions(runtime.Name, options.Deadline));
         }
 
+        if (options.Retry.Enabled)
+        {
+            builder.AddBudgetedRetry(RetryOptions(runtime.Name, options.Retry, parts.RetryBudgets));
+        }
+
         if (options.LoadBalancing.Enabled)
         {
             builder.AddStrategy(_ => new EndpointPickStrategy(runtime, parts.TimeProvider), new EndpointPickStrategyOptions());
         }
 
+        if (options.Breaker.Enabled)
+        {
+            builder.AddSreBreaker(BreakerOptions(runtime.Name, options.Breaker, parts.Throttles));
+        }
+
         return builder.Build();
     }
+
+    /// <summary>The smallest budget the client calls with (its own knob, else the deadline strategy's default).</summary>
+    public static TimeSpan MinimumBudget(ClientDeadlineOptions knobs) => knobs.Minimum ?? DeadlineConstants.DefaultMinimumBudget;
 
     internal static DeadlineStrategyOptions DeadlineOptions(string clientName, ClientDeadlineOptions knobs)
     {
@@ -54,6 +73,73 @@ internal static class ClientPipelineFactory
         if (knobs.Minimum is { } minimum)
         {
             options.MinimumBudget = minimum;
+        }
+
+        return options;
+    }
+
+    internal static BudgetedRetryStrategyOptions<HttpResponseMessage> RetryOptions(string clientName, ClientRetryOptions knobs, IRetryBudgetProvider budgets)
+    {
+        var options = new BudgetedRetryStrategyOptions<HttpResponseMessage>
+        {
+            Name = $"{clientName}.Retry",
+            Dependency = clientName,
+            BudgetProvider = budgets,
+        };
+        if (knobs.MaxAttempts is { } attempts)
+        {
+            options.MaxAttempts = attempts;
+        }
+
+        if (knobs.BaseDelay is { } baseDelay)
+        {
+            options.BaseDelay = baseDelay;
+        }
+
+        if (knobs.MaxDelay is { } maxDelay)
+        {
+            options.MaxDelay = maxDelay;
+        }
+
+        if (options.MaxDelay < options.BaseDelay)
+        {
+            options.MaxDelay = options.BaseDelay;
+        }
+
+        if (knobs.BudgetRatio is { } ratio)
+        {
+            options.Budget.RetryRatio = ratio;
+        }
+
+        if (knobs.MinRetriesPerSecond is { } floor)
+        {
+            options.Budget.MinRetriesPerSecond = floor;
+        }
+
+        return options;
+    }
+
+    internal static SreBreakerStrategyOptions<HttpResponseMessage> BreakerOptions(string clientName, ClientBreakerOptions knobs, ISreThrottleProvider throttles)
+    {
+        var options = new SreBreakerStrategyOptions<HttpResponseMessage>
+        {
+            Name = $"{clientName}.Breaker",
+            Key = clientName,
+            ThrottleProvider = throttles,
+        };
+        if (knobs.K is { } k)
+        {
+            options.K = k;
+        }
+
+        if (knobs.MinimumRequests is { } minimum)
+        {
+            options.MinimumRequests = minimum;
+        }
+
+        if (knobs.Window is { } window)
+        {
+            options.Window = window;
         }
 
         return options;

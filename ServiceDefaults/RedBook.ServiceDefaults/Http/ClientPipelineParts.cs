@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
+using RedBook.ServiceDefaults.Breaker;
+using RedBook.ServiceDefaults.Retry;
 
 namespace RedBook.ServiceDefaults.Http;
 
@@ -10,6 +12,8 @@ internal sealed class ClientPipelineParts
     {
         TimeProvider = timeProvider;
         Telemetry = telemetry;
+        RetryBudgets = new RetryBudgetRegistry(timeProvider);
+        Throttles = new SreThrottleRegistry(timeProvider);
         // The name callers see: OTEL_SERVICE_NAME (Aspire sets it to the resource name), else the application name.
         CallerName = configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } otel ? otel : environment?.ApplicationName ?? "unknown";
     }
@@ -19,4 +23,10 @@ internal sealed class ClientPipelineParts
     public string CallerName { get; }
 
     public ClientTelemetry Telemetry { get; }
+
+    /// <summary>The retry budgets, one per client (dependency), kept across pipeline rebuilds.</summary>
+    public RetryBudgetRegistry RetryBudgets { get; }
+
+    /// <summary>The SRE throttles, one per client and endpoint, kept across pipeline rebuilds.</summary>
+    public SreThrottleRegistry Throttles { get; }
 }

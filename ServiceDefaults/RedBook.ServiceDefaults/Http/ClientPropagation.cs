@@ -14,9 +14,15 @@ namespace RedBook.ServiceDefaults.Http;
 /// </summary>
 internal static class ClientPropagation
 {
-    public static void Write(ResilienceContext context, ClientRuntime runtime, HttpRequestMessage request)
+    /// <summary>
+    /// Writes the headers. Returns false (and the error) when the budget left for this attempt fell below the
+    /// client's minimum since the deadline stage admitted the call (a retry's backoff spent it): the attempt is not
+    /// sent, so a callee never receives less than the minimum.
+    /// </summary>
+    public static bool Write(ResilienceContext context, ClientRuntime runtime, HttpRequestMessage request, out RedBookError? error)
     {
         var headers = request.Headers;
+        error = null;
         if (runtime.Options.Deadline.Enabled)
         {
             headers.Remove(RedBookHeaders.GrpcTimeout);
@@ -24,7 +30,17 @@ internal static class ClientPropagation
             if (deadline.HasValue)
             {
                 var remaining = deadline.Remaining(runtime.TimeProvider);
-                headers.TryAddWithoutValidation(RedBookHeaders.GrpcTimeout, GrpcTimeout.Format(remaining <= TimeSpan.Zero ? TimeSpan.FromTicks(1) : remaining));
+                var minimum = ClientPipelineFactory.MinimumBudget(runtime.Options.Deadline);
+                if (remaining < minimum || remaining <= TimeSpan.Zero)
+                {
+                    error = new RedBookError(
+                        ErrorCode.DeadlineExceeded,
+                        WellKnownReasons.DeadlineExceeded,
+                        $"Not sent: {remaining.TotalMilliseconds:0.###} ms of budget left for this attempt, below the minimum of {minimum.TotalMilliseconds:0.###} ms.");
+                    return false;
+                }
+
+                headers.TryAddWithoutValidation(RedBookHeaders.GrpcTimeout, GrpcTimeout.Format(remaining));
             }
         }
 
@@ -43,5 +59,7 @@ internal static class ClientPropagation
                 }
             }
         }
+
+        return true;
     }
 }

@@ -1,12 +1,15 @@
 using Polly;
 using RedBook.ServiceDefaults.Discovery;
 using RedBook.ServiceDefaults.Errors;
+using RedBook.ServiceDefaults.Metadata;
+using RedBook.ServiceDefaults.Resilience;
 
 namespace RedBook.ServiceDefaults.Http;
 
 /// <summary>
 /// The first stage of every attempt: resolves the logical service, picks an endpoint, records it in the context
-/// (<see cref="ClientResilienceKeys.Endpoint"/>) for the per-endpoint breaker and the sender, and, when the attempt
+/// (<see cref="ClientResilienceKeys.Endpoint"/>, and <see cref="RedBookResilienceKeys.BreakerKey"/> so the breaker
+/// below keys its throttle on the endpoint) for the breaker and the sender, and, when the attempt
 /// ends, reports its latency, success and the server's CPU back to the balancer. It sits inside the retry stage,
 /// so a retry re-picks. Requests to concrete hosts pass straight through.
 /// </summary>
@@ -20,21 +23,34 @@ internal sealed class EndpointPickStrategy(ClientRuntime runtime, TimeProvider t
             return await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
         }
 
-        var balancer = runtime.GetBalancer(uri);
+        var balancer = runtime.GetBalancer(uri, ColorOf(context), out var error);
         if (balancer is null)
         {
-            return Outcome.FromException<HttpResponseMessage>(new RedBookException(new RedBookError(
-                ErrorCode.Unavailable,
-                WellKnownReasons.UnknownService,
-                $"No discovery provider knows the service '{uri.IdnHost}' (scheme '{uri.Scheme}'). Add it to configuration as services:{uri.IdnHost}:http:0, register it in etcd, or check the client's address.")));
+            return Outcome.FromException<HttpResponseMessage>(new RedBookException(error!));
         }
 
         var pick = balancer.Pick();
         context.Properties.Set(ClientResilienceKeys.Endpoint, pick.Endpoint);
+        context.Properties.Set(RedBookResilienceKeys.BreakerKey, runtime.BreakerKeyOf(pick.Endpoint));
         var started = timeProvider.GetTimestamp();
         var outcome = await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
         pick.Completion?.Complete(timeProvider.GetElapsedTime(started), IsSuccess(outcome), ServerCpu(outcome));
         return outcome;
+    }
+
+    /// <summary>The request's traffic colour: its own <c>x-md-global-color</c> header, else the ambient metadata's.</summary>
+    private static string? ColorOf(ResilienceContext context)
+    {
+        if (context.Properties.TryGetValue(ClientResilienceKeys.Request, out var request)
+            && request.Headers.NonValidated.TryGetValues(RedBookHeaders.Color, out var values))
+        {
+            foreach (var value in values)
+            {
+                return value;
+            }
+        }
+
+        return RequestMetadata.Current?.Color;
     }
 
     /// <summary>An attempt succeeded for the balancer's purposes when it got a response below 500.</summary>

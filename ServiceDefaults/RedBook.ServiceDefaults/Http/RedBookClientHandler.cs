@@ -1,6 +1,7 @@
 using System.Runtime.ExceptionServices;
 using Polly;
 using RedBook.ServiceDefaults.Errors;
+using RedBook.ServiceDefaults.Resilience;
 
 namespace RedBook.ServiceDefaults.Http;
 
@@ -29,6 +30,7 @@ internal sealed class RedBookClientHandler(string clientName, RedBookClientPipel
             context.Properties.Set(ClientResilienceKeys.Request, request);
             context.Properties.Set(ClientResilienceKeys.OriginalUri, original);
             context.Properties.Set(ClientResilienceKeys.ClientName, ClientName);
+            HttpIdempotency.ApplyTo(context, request);
             outcome = await runtime.Pipeline.ExecuteOutcomeAsync(
                 static (ctx, state) => state.Self.SendAttemptAsync(ctx, state.Runtime, state.Request, state.Original),
                 context,
@@ -58,7 +60,11 @@ internal sealed class RedBookClientHandler(string clientName, RedBookClientPipel
         request.RequestUri = context.Properties.TryGetValue(ClientResilienceKeys.Endpoint, out var endpoint)
             ? Rewrite(original, endpoint.Address)
             : original;
-        ClientPropagation.Write(context, runtime, request);
+        if (!ClientPropagation.Write(context, runtime, request, out var tooLate))
+        {
+            return Outcome.FromException<HttpResponseMessage>(new RedBookException(tooLate!));
+        }
+
         try
         {
             var response = await base.SendAsync(request, context.CancellationToken).ConfigureAwait(false);

@@ -120,7 +120,7 @@ public sealed class ClientRetryOptions
     public int? MaxAttempts { get; set; }
 
     /// <summary>The share of recent requests that may be retries. <value>Null keeps the budget's default.</value></summary>
-    [Range(0.0, 1.0)]
+    [Range(0.0, 10.0)]
     public double? BudgetRatio { get; set; }
 
     /// <summary>Retries always allowed per second, whatever the ratio. <value>Null keeps the budget's default.</value></summary>

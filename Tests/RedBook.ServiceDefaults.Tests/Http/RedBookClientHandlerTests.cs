@@ -1,6 +1,8 @@
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Primitives;
+using RedBook.ServiceDefaults.Discovery;
 using RedBook.ServiceDefaults.Deadline;
 using RedBook.ServiceDefaults.Errors;
 using RedBook.ServiceDefaults.Http;
@@ -15,21 +17,44 @@ public class RedBookClientHandlerTests
     {
         public List<(Uri Uri, Dictionary<string, string> Headers)> Sent { get; } = [];
 
+        /// <summary>Answers attempt n (0-based); 200 by default.</summary>
+        public Func<int, HttpRequestMessage, HttpResponseMessage> Respond { get; set; } = (_, request) => new HttpResponseMessage(HttpStatusCode.OK) { RequestMessage = request };
+
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
+            int n;
             lock (Sent)
             {
+                n = Sent.Count;
                 Sent.Add((request.RequestUri!, request.Headers.ToDictionary(h => h.Key, h => string.Join(",", h.Value), StringComparer.OrdinalIgnoreCase)));
             }
 
-            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { RequestMessage = request });
+            return Task.FromResult(Respond(n, request));
         }
     }
 
-    private static (ServiceProvider Provider, RecordingHandler Network) Build(Dictionary<string, string?> values)
+    /// <summary>Stands in for a registry (etcd) that knows instance colours.</summary>
+    private sealed class ColouredRegistry : IServiceDiscoveryProvider
+    {
+        public IReadOnlyList<ServiceEndpoint> GetEndpoints(string serviceName) => serviceName switch
+        {
+            "feed" => [new(new Uri("http://10.0.0.1:80"), "feed-1"), new(new Uri("http://10.0.0.9:80"), "feed-9") { Color = "stress" }],
+            "canary" => [new(new Uri("http://10.0.1.1:80"), "canary-1") { Color = "canary" }],
+            _ => [],
+        };
+
+        public IChangeToken GetChangeToken(string serviceName) => new CancellationChangeToken(CancellationToken.None);
+    }
+
+    private static (ServiceProvider Provider, RecordingHandler Network) Build(Dictionary<string, string?> values, IServiceDiscoveryProvider? registry = null)
     {
         var network = new RecordingHandler();
         var services = new ServiceCollection();
+        if (registry is not null)
+        {
+            services.AddSingleton(registry);
+        }
+
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
         services.ConfigureHttpClientDefaults(b => b.AddRedBookPipeline());
         services.AddHttpClient("feed").ConfigurePrimaryHttpMessageHandler(() => network).AddRedBookPipeline();
@@ -157,6 +182,164 @@ public class RedBookClientHandlerTests
 
         Assert.Single(network.Sent);
         Assert.Single(network.Sent[0].Headers[RedBookHeaders.CallerApp].Split(','));
+    }
+
+    private static HttpResponseMessage Unavailable(string reason = "FEED_DOWN")
+    {
+        var response = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
+        response.Headers.TryAddWithoutValidation(RedBookHeaders.ErrorReason, reason);
+        return response;
+    }
+
+    private static Dictionary<string, string?> FastRetries()
+    {
+        var values = TwoReplicas();
+        values["RedBook:Clients:feed:Retry:BaseDelay"] = "00:00:00";
+        values["RedBook:Clients:feed:Retry:MaxDelay"] = "00:00:00";
+        return values;
+    }
+
+    [Fact]
+    public async Task SendAsync_IdempotentGetFailsOnce_RetriesOnTheOtherReplica()
+    {
+        var (sp, network) = Build(FastRetries());
+        using var _ = sp;
+        network.Respond = (n, request) => n == 0 ? Unavailable() : new HttpResponseMessage(HttpStatusCode.OK);
+        var client = sp.GetRequiredService<IHttpClientFactory>().CreateClient("feed");
+
+        using var response = await client.GetAsync(new Uri("http://feed/notes"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(2, network.Sent.Count);
+        Assert.NotEqual(network.Sent[0].Uri.Host, network.Sent[1].Uri.Host);
+    }
+
+    [Fact]
+    public async Task SendAsync_PostWithoutIdempotencyKey_IsNotRetried()
+    {
+        var (sp, network) = Build(FastRetries());
+        using var _ = sp;
+        network.Respond = (_, _) => Unavailable();
+        var client = sp.GetRequiredService<IHttpClientFactory>().CreateClient("feed");
+
+        using var response = await client.PostAsync(new Uri("http://feed/notes"), new StringContent("{}"));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Single(network.Sent);
+    }
+
+    [Fact]
+    public async Task SendAsync_PostWithIdempotencyKey_IsRetried()
+    {
+        var (sp, network) = Build(FastRetries());
+        using var _ = sp;
+        network.Respond = (n, _) => n == 0 ? Unavailable() : new HttpResponseMessage(HttpStatusCode.Created);
+        var client = sp.GetRequiredService<IHttpClientFactory>().CreateClient("feed");
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("http://feed/orders")) { Content = new StringContent("{}") };
+        request.Headers.Add("Idempotency-Key", "order-42");
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal(2, network.Sent.Count);
+    }
+
+    [Fact]
+    public async Task SendAsync_Overloaded_IsNeverRetriedAndReachesTheCaller()
+    {
+        var (sp, network) = Build(FastRetries());
+        using var _ = sp;
+        network.Respond = (_, _) => Unavailable(WellKnownReasons.Overloaded);
+        var client = sp.GetRequiredService<IHttpClientFactory>().CreateClient("feed");
+
+        using var response = await client.GetAsync(new Uri("http://feed/notes"));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal(WellKnownReasons.Overloaded, response.Headers.GetValues(RedBookHeaders.ErrorReason).Single());
+        Assert.Single(network.Sent);
+    }
+
+    [Fact]
+    public async Task SendAsync_RetrySwitchedOffForTheClient_SendsOnce()
+    {
+        var values = FastRetries();
+        values["RedBook:Clients:feed:Retry:Enabled"] = "false";
+        var (sp, network) = Build(values);
+        using var _ = sp;
+        network.Respond = (_, _) => Unavailable();
+        var client = sp.GetRequiredService<IHttpClientFactory>().CreateClient("feed");
+
+        using var response = await client.GetAsync(new Uri("http://feed/notes"));
+
+        Assert.Single(network.Sent);
+    }
+
+    [Fact]
+    public async Task SendAsync_EndpointKeepsFailing_BreakerRejectsLocallyPerEndpoint()
+    {
+        var values = TwoReplicas();
+        values["RedBook:Clients:feed:Retry:Enabled"] = "false";
+        values["RedBook:Clients:feed:Breaker:MinimumRequests"] = "5";
+        values["RedBook:Clients:feed:LoadBalancing:Policy"] = "RoundRobin";
+        var (sp, network) = Build(values);
+        using var _ = sp;
+        network.Respond = (_, request) => request.RequestUri!.Host == "10.0.0.1" ? Unavailable() : new HttpResponseMessage(HttpStatusCode.OK);
+        var client = sp.GetRequiredService<IHttpClientFactory>().CreateClient("feed");
+        var rejected = 0;
+
+        for (var i = 0; i < 200; i++)
+        {
+            try
+            {
+                using var response = await client.GetAsync(new Uri("http://feed/notes"));
+            }
+            catch (RedBookException e) when (e.Error.Reason == WellKnownReasons.BreakerOpen)
+            {
+                rejected++;
+            }
+        }
+
+        var toBad = network.Sent.Count(s => s.Uri.Host == "10.0.0.1");
+        var toGood = network.Sent.Count(s => s.Uri.Host == "10.0.0.2");
+        Assert.Equal(100, toGood);
+        Assert.True(rejected > 50, $"rejected {rejected}");
+        Assert.Equal(100, toBad + rejected);
+    }
+
+    [Theory]
+    [InlineData("stress", "10.0.0.9")]
+    [InlineData(null, "10.0.0.1")]
+    [InlineData("blue", "10.0.0.1")]
+    public async Task SendAsync_TrafficColour_PicksEndpointsOfThatColourOrTheBaseline(string? colour, string expectedHost)
+    {
+        var (sp, network) = Build(new() { ["RedBook:Clients:feed:Deadline:DefaultTimeout"] = "00:00:05" }, new ColouredRegistry());
+        using var _ = sp;
+        var client = sp.GetRequiredService<IHttpClientFactory>().CreateClient("feed");
+        var metadata = colour is null ? RequestMetadata.Empty : new RequestMetadata(new Dictionary<string, string> { [RedBookHeaders.Color] = colour }, null);
+
+        using (RequestMetadata.Use(metadata))
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                using var response = await client.GetAsync(new Uri("http://feed/notes"));
+            }
+        }
+
+        Assert.All(network.Sent, s => Assert.Equal(expectedHost, s.Uri.Host));
+    }
+
+    [Fact]
+    public async Task SendAsync_NoEndpointServesTheColour_ThrowsNoEndpoint()
+    {
+        var (sp, network) = Build(new() { ["RedBook:Clients:feed:Deadline:DefaultTimeout"] = "00:00:05" }, new ColouredRegistry());
+        using var _ = sp;
+        var client = sp.GetRequiredService<IHttpClientFactory>().CreateClient("feed");
+
+        var ex = await Assert.ThrowsAsync<RedBookException>(() => client.GetAsync(new Uri("http://canary/x")));
+
+        Assert.Equal(ErrorCode.Unavailable, ex.Error.Code);
+        Assert.Equal(WellKnownReasons.NoEndpoint, ex.Error.Reason);
+        Assert.Empty(network.Sent);
     }
 
     [Theory]

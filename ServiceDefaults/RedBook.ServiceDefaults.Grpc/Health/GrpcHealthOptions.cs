@@ -1,0 +1,21 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace RedBook.ServiceDefaults.Grpc.Health;
+
+/// <summary>
+/// Options of the gRPC health service (<c>grpc.health.v1.Health</c>), bound from the
+/// <c>RedBook:Grpc:Health</c> configuration section and re-read on every change.
+/// </summary>
+public sealed class GrpcHealthOptions
+{
+    /// <summary>The configuration section the options bind from.</summary>
+    public const string SectionName = "RedBook:Grpc:Health";
+
+    /// <summary>
+    /// How often a <c>Watch</c> stream re-evaluates the health checks; it sends a message only when
+    /// the status changes.
+    /// </summary>
+    /// <value>5 seconds. Between 50 milliseconds and 10 minutes.</value>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
+    public TimeSpan WatchInterval { get; set; } = TimeSpan.FromSeconds(5);
+}

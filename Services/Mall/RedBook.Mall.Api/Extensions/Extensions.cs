@@ -1,0 +1,23 @@
+using RedBook.ServiceDefaults.Grpc;
+
+namespace RedBook.Mall.Api.Extensions;
+
+/// <summary>The mall service's registrations.</summary>
+public static class Extensions
+{
+    /// <summary>
+    /// Adds the clients of the resources the AppHost gives the mall service (<c>malldb</c> on MongoDB,
+    /// <c>redis</c>, <c>kafka</c>, configured by Aspire's client integrations from
+    /// <c>ConnectionStrings__*</c>) and the gRPC server with RedBook's defaults.
+    /// </summary>
+    public static void AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+
+        builder.AddMongoDBClient("malldb");
+        builder.AddRedisClient("redis");
+        builder.AddKafkaProducer<string, string>("kafka");
+
+        builder.Services.AddRedBookGrpc();
+    }
+}

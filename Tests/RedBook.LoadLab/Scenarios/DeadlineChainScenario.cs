@@ -1,0 +1,177 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using RedBook.LoadLab.Infrastructure;
+using RedBook.ServiceDefaults.Deadline;
+using RedBook.ServiceDefaults.Errors;
+
+namespace RedBook.LoadLab.Scenarios;
+
+/// <summary>
+/// 4. Deadline chain. The caller gives A a 200 ms budget; A calls B; B spends its own time, then calls C. B's client
+/// for C has a 50 ms minimum budget (<c>RedBook:Clients:c:Deadline:Minimum</c>). Every service runs the
+/// <c>AddServiceDefaults</c> server pipeline (the deadline from <c>grpc-timeout</c>, cancelling the request's work
+/// when it passes) and the client pipeline (shrink, fail fast, <c>grpc-timeout</c>). Each hop records the budget it
+/// received, and any piece of work that ran to completion past its hop's deadline.
+/// </summary>
+public static class DeadlineChainScenario
+{
+    /// <summary>The caller's budget.</summary>
+    public static readonly TimeSpan Budget = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>B's client's minimum budget for C.</summary>
+    public static readonly TimeSpan Minimum = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Calls per second offered to A.</summary>
+    public const double Rate = 20;
+
+    /// <summary>Runs the scenario.</summary>
+    public static async Task<ScenarioReport> RunAsync(LabScale scale)
+    {
+        ArgumentNullException.ThrowIfNull(scale);
+        var report = new ScenarioReport(
+            "4. Deadline chain A→B→C, 200 ms budget",
+            $"The caller sets a {Budget.TotalMilliseconds:0} ms deadline and calls A → B → C at {Rate:0} rps for {scale.Duration.TotalSeconds:0} s per variant. B's client for C: minimum budget {Minimum.TotalMilliseconds:0} ms; every client keeps the default 5 ms reserve. \"Late work\" = a unit of work that completed although its hop's deadline had passed before it could finish.",
+            "Variant", "Calls", "Caller OK", "Caller deadline exceeded", "C called", "Min budget C received (ms)", "Caller p99 ms", "Late work (A/B/C)");
+        var variants = new[]
+        {
+            ("B spends 150 ms, C 20 ms", TimeSpan.FromMilliseconds(150), TimeSpan.FromMilliseconds(20)),
+            ("B spends 100 ms, C 20 ms", TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(20)),
+            ("B spends 100 ms, C 200 ms", TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200)),
+        };
+        var minimumHeld = true;
+        var late = 0L;
+        long cCalledAt150 = -1;
+        foreach (var (name, bSpend, cWork) in variants)
+        {
+            var v = await RunVariantAsync(bSpend, cWork, scale).ConfigureAwait(false);
+            report.Row(
+                name,
+                v.Calls.Count.ToString(CultureInfo.InvariantCulture),
+                v.Calls.Count(c => c.Outcome == CallOutcome.Ok).ToString(CultureInfo.InvariantCulture),
+                v.Calls.Count(c => c.Outcome == CallOutcome.DeadlineExceeded).ToString(CultureInfo.InvariantCulture),
+                v.CCalled.ToString(CultureInfo.InvariantCulture),
+                v.CBudgets.Count == 0 ? "not called" : Stats.F(v.CBudgets.Min(), 1),
+                Stats.F(Stats.PercentileMs(v.Calls, 99)),
+                $"{v.LateA}/{v.LateB}/{v.LateC}");
+            minimumHeld &= v.CBudgets.Count == 0 || v.CBudgets.Min() >= Minimum.TotalMilliseconds;
+            late += v.LateA + v.LateB + v.LateC;
+            if (bSpend == TimeSpan.FromMilliseconds(150))
+            {
+                cCalledAt150 = v.CCalled;
+            }
+        }
+
+        report.Check("C is never called with less than the minimum budget", $"every budget ≥ {Minimum.TotalMilliseconds:0} ms", minimumHeld ? 1 : 0, minimumHeld, 0);
+        report.Check("150 ms spent in B: B fails fast, C is not called", "0 calls", cCalledAt150, cCalledAt150 == 0, 0);
+        report.Check("nobody works after the caller gave up", "0 late units", late, late == 0, 0);
+        return report;
+    }
+
+    /// <summary>The figures of one variant.</summary>
+    public sealed record Variant(IReadOnlyList<CallRecord> Calls, long CCalled, IReadOnlyList<double> CBudgets, long LateA, long LateB, long LateC);
+
+    /// <summary>Starts A, B and C and a caller, and offers the load.</summary>
+    public static async Task<Variant> RunVariantAsync(TimeSpan bSpend, TimeSpan cWork, LabScale scale)
+    {
+        ArgumentNullException.ThrowIfNull(scale);
+        var late = new long[3];
+        long cCalled = 0;
+        var cBudgets = new System.Collections.Concurrent.ConcurrentQueue<double>();
+
+        await using var c = await LoopbackService.StartAsync("c", app => app.MapGet("/c", async (HttpContext ctx) =>
+        {
+            Interlocked.Increment(ref cCalled);
+            if (ctx.Request.Headers.TryGetValue(RedBookHeaders.GrpcTimeout, out var t) && GrpcTimeout.TryParse(t.ToString(), out var budget))
+            {
+                cBudgets.Enqueue(budget.TotalMilliseconds);
+            }
+
+            await WorkAsync(cWork, late, 2, ctx.RequestAborted).ConfigureAwait(false);
+            return Results.Text("c");
+        })).ConfigureAwait(false);
+
+        await using var b = await LoopbackService.StartAsync(
+            "b",
+            app => app.MapGet("/b", async (HttpContext ctx, IHttpClientFactory clients) =>
+            {
+                await WorkAsync(bSpend, late, 1, ctx.RequestAborted).ConfigureAwait(false);
+                using var response = await clients.CreateClient("c").GetAsync(new Uri("http://c/c"), ctx.RequestAborted).ConfigureAwait(false);
+                await response.EnsureRedBookSuccessAsync(ctx.RequestAborted).ConfigureAwait(false);
+                return Results.Text("b");
+            }),
+            builder => builder.Services.AddHttpClient("c"),
+            new Dictionary<string, string?>
+            {
+                ["services:c:http:0"] = c.Address.ToString(),
+                ["RedBook:Clients:c:Deadline:Minimum"] = Minimum.ToString(),
+                ["RedBook:Clients:c:Retry:Enabled"] = "false",
+            }).ConfigureAwait(false);
+
+        await using var a = await LoopbackService.StartAsync(
+            "a",
+            app => app.MapGet("/a", async (HttpContext ctx, IHttpClientFactory clients) =>
+            {
+                await WorkAsync(TimeSpan.FromMilliseconds(1), late, 0, ctx.RequestAborted).ConfigureAwait(false);
+                using var response = await clients.CreateClient("b").GetAsync(new Uri("http://b/b"), ctx.RequestAborted).ConfigureAwait(false);
+                await response.EnsureRedBookSuccessAsync(ctx.RequestAborted).ConfigureAwait(false);
+                return Results.Text("a");
+            }),
+            builder => builder.Services.AddHttpClient("b"),
+            new Dictionary<string, string?>
+            {
+                ["services:b:http:0"] = b.Address.ToString(),
+                ["RedBook:Clients:b:Retry:Enabled"] = "false",
+            }).ConfigureAwait(false);
+
+        await using var caller = await ClientHost.StartAsync(
+            new Dictionary<string, string?>
+            {
+                ["services:a:http:0"] = a.Address.ToString(),
+                ["RedBook:Clients:a:Retry:Enabled"] = "false",
+            },
+            "a").ConfigureAwait(false);
+        var client = caller.Client("a");
+
+        // Warm up (JIT, connections) with a generous budget, then measure with the 200 ms one.
+        for (var i = 0; i < 5; i++)
+        {
+            using (RequestDeadline.Begin(TimeSpan.FromSeconds(5), TimeProvider.System))
+            {
+                await LoadGenerator.GetAsync(client, "http://a/a", CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+
+        Array.Clear(late);
+        Interlocked.Exchange(ref cCalled, 0);
+        cBudgets.Clear();
+        var calls = await LoadGenerator.RunAsync(Rate, scale.Duration, async ct =>
+        {
+            using (RequestDeadline.Begin(Budget, TimeProvider.System))
+            {
+                return await LoadGenerator.GetAsync(client, "http://a/a", ct).ConfigureAwait(false);
+            }
+        }).ConfigureAwait(false);
+
+        // Let work that would have run on past the deadlines finish (or be cancelled) before counting.
+        await Task.Delay(TimeSpan.FromMilliseconds(300), TimeProvider.System).ConfigureAwait(false);
+        return new Variant(calls, Interlocked.Read(ref cCalled), [.. cBudgets], late[0], late[1], late[2]);
+    }
+
+    /// <summary>
+    /// One unit of a hop's work: <paramref name="work"/> long, cancelled with the request. If it ran to completion
+    /// although the hop's deadline passed before its natural end, it is late work (the deadline did not stop it).
+    /// </summary>
+    private static async Task WorkAsync(TimeSpan work, long[] late, int hop, CancellationToken cancellationToken)
+    {
+        var time = TimeProvider.System;
+        var deadline = RequestDeadline.Current;
+        var naturalEnd = time.GetTimestamp() + (long)(work.TotalSeconds * time.TimestampFrequency);
+        await Task.Delay(work, time, cancellationToken).ConfigureAwait(false);
+        if (deadline.HasValue && naturalEnd > deadline.Timestamp)
+        {
+            Interlocked.Increment(ref late[hop]);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+using System.Globalization;
+using RedBook.LoadLab.Infrastructure;
+
+namespace RedBook.LoadLab.Scenarios;
+
+/// <summary>
+/// 3. Failing backend. One backend rejects 90 % of what reaches it (503 Unavailable). The caller's SRE breaker
+/// (K = 1.5, a 2 s window for a short lab; retries off so only the breaker acts) throttles what it sends; then the
+/// backend heals and the time until the caller's success rate is back above 90 % is measured. A caller without the
+/// breaker is the baseline.
+/// </summary>
+public static class FailingBackendScenario
+{
+    /// <summary>The offered rate.</summary>
+    public const double Rate = 100;
+
+    /// <summary>The breaker's K.</summary>
+    public const double K = 1.5;
+
+    /// <summary>The breaker's rolling window.</summary>
+    public static readonly TimeSpan Window = TimeSpan.FromSeconds(2);
+
+    /// <summary>Runs the scenario.</summary>
+    public static async Task<ScenarioReport> RunAsync(LabScale scale)
+    {
+        ArgumentNullException.ThrowIfNull(scale);
+        var report = new ScenarioReport(
+            "3. Failing backend: 90 % rejected, then healed",
+            $"One backend (5 ms) rejecting 90 % with 503 Unavailable; {Rate:0} rps open-loop for {scale.Duration.TotalSeconds:0} s, then healed and loaded for another {scale.Duration.TotalSeconds:0} s. Breaker K = {K}, window {Window.TotalSeconds:0} s, minimum 20 requests; retries off.",
+            "Variant", "Calls", "Reached backend", "Accepted by backend", "Reached ÷ (K × accepted)", "Rejected locally", "Recovery after heal");
+        var withBreaker = await RunVariantAsync(breaker: true, scale).ConfigureAwait(false);
+        var without = await RunVariantAsync(breaker: false, scale).ConfigureAwait(false);
+        foreach (var (name, v) in new[] { ("SRE breaker", withBreaker), ("no breaker", without) })
+        {
+            report.Row(
+                name,
+                v.Calls.ToString(CultureInfo.InvariantCulture),
+                v.Reached.ToString(CultureInfo.InvariantCulture),
+                v.Accepted.ToString(CultureInfo.InvariantCulture),
+                Stats.F(v.Reached / (K * Math.Max(1, v.Accepted)), 2),
+                v.LocallyRejected.ToString(CultureInfo.InvariantCulture),
+                v.Recovery is { } r ? $"{r.TotalMilliseconds:0} ms" : "not recovered");
+        }
+
+        var ratio = withBreaker.Reached / (K * Math.Max(1, withBreaker.Accepted));
+        report.Check("breaker: what reaches the backend stays near K × accepts", "≤ 2 × (K × accepts)", ratio, ratio <= 2.0);
+        report.Check("breaker: far less reaches the backend than without it", "< 50 % of calls", 100.0 * withBreaker.Reached / withBreaker.Calls, withBreaker.Reached < 0.5 * withBreaker.Calls, 1);
+        var recovery = withBreaker.Recovery?.TotalMilliseconds ?? double.PositiveInfinity;
+        report.Check("breaker: traffic recovers within a window after healing", $"≤ {Window.TotalMilliseconds:0} ms", recovery, recovery <= Window.TotalMilliseconds, 0);
+        return report;
+    }
+
+    /// <summary>The figures of one variant.</summary>
+    public sealed record Variant(long Calls, long Reached, long Accepted, long LocallyRejected, TimeSpan? Recovery);
+
+    /// <summary>Runs one variant on a fresh backend and caller.</summary>
+    public static async Task<Variant> RunVariantAsync(bool breaker, LabScale scale)
+    {
+        ArgumentNullException.ThrowIfNull(scale);
+        var backend = new Backend("failing-0", TimeSpan.FromMilliseconds(5)) { RejectRatio = 0.9 };
+        await using var service = await LoopbackService.StartAsync("failing", backend.Map).ConfigureAwait(false);
+        await using var caller = await ClientHost.StartAsync(
+            new Dictionary<string, string?>
+            {
+                ["services:failing:http:0"] = service.Address.ToString(),
+                ["RedBook:Clients:failing:Deadline:DefaultTimeout"] = "00:00:02",
+                ["RedBook:Clients:failing:Retry:Enabled"] = "false",
+                ["RedBook:Clients:failing:Breaker:Enabled"] = breaker ? "true" : "false",
+                ["RedBook:Clients:failing:Breaker:K"] = K.ToString(CultureInfo.InvariantCulture),
+                ["RedBook:Clients:failing:Breaker:Window"] = Window.ToString(),
+            },
+            "failing").ConfigureAwait(false);
+        var client = caller.Client("failing");
+
+        var failing = await LoadGenerator.RunAsync(Rate, scale.Duration, ct => LoadGenerator.GetAsync(client, "http://failing/work", ct)).ConfigureAwait(false);
+        var reached = backend.Received;
+        var accepted = backend.Completed;
+
+        backend.RejectRatio = 0;
+        var healedAt = TimeProvider.System.GetTimestamp();
+        var healed = await LoadGenerator.RunAsync(Rate, scale.Duration, ct => LoadGenerator.GetAsync(client, "http://failing/work", ct)).ConfigureAwait(false);
+        return new Variant(failing.Count, reached, accepted, failing.Count(c => c.Outcome == CallOutcome.BreakerOpen), RecoveryTime(healed, healedAt));
+    }
+
+    /// <summary>
+    /// The time from <paramref name="healedAt"/> to the start of the first 250 ms bin from which every later bin has a
+    /// success rate of at least 90 %.
+    /// </summary>
+    public static TimeSpan? RecoveryTime(IReadOnlyList<CallRecord> calls, long healedAt)
+    {
+        ArgumentNullException.ThrowIfNull(calls);
+        var bin = TimeSpan.FromMilliseconds(250);
+        var frequency = TimeProvider.System.TimestampFrequency;
+        var bins = calls
+            .GroupBy(c => (int)((c.StartTimestamp - healedAt) / (double)frequency / bin.TotalSeconds))
+            .OrderBy(g => g.Key)
+            .Select(g => (g.Key, Rate: (double)g.Count(c => c.Outcome == CallOutcome.Ok) / g.Count()))
+            .ToArray();
+        for (var i = 0; i < bins.Length; i++)
+        {
+            if (bins.Skip(i).All(b => b.Rate >= 0.9))
+            {
+                return bin * bins[i].Key;
+            }
+        }
+
+        return null;
+    }
+}

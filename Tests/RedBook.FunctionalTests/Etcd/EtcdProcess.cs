@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Net.Security;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using RedBook.ServiceDefaults.Etcd;
 using RedBook.ServiceDefaults.Etcd.Client;
@@ -19,8 +22,9 @@ public sealed class EtcdProcess : IAsyncDisposable
     private readonly Lock _outputGate = new();
     private Process? _process;
 
-    public EtcdProcess()
+    public EtcdProcess(bool tls = false)
     {
+        Tls = tls;
         Binary = FindBinary();
         ClientPort = FreePort();
         PeerPort = FreePort();
@@ -38,7 +42,26 @@ public sealed class EtcdProcess : IAsyncDisposable
 
     public string Name { get; }
 
-    public string Endpoint => $"http://127.0.0.1:{ClientPort}";
+    /// <summary>Whether the client port speaks TLS with a self-signed certificate for 127.0.0.1 (<see cref="Certificate"/>).</summary>
+    public bool Tls { get; }
+
+    /// <summary>The self-signed server certificate when <see cref="Tls"/>.</summary>
+    public X509Certificate2? Certificate { get; private set; }
+
+    public string Endpoint => $"{(Tls ? "https" : "http")}://127.0.0.1:{ClientPort}";
+
+    /// <summary>A handler that trusts exactly this member's certificate (a plain one without TLS).</summary>
+    public HttpMessageHandler CreateTrustingHandler()
+    {
+        var expected = Certificate;
+        return new SocketsHttpHandler
+        {
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                RemoteCertificateValidationCallback = (_, certificate, _, _) => expected is not null && certificate is not null && certificate.GetCertHashString() == expected.GetCertHashString(),
+            },
+        };
+    }
 
     public bool IsRunning => _process is { HasExited: false };
 
@@ -85,6 +108,7 @@ public sealed class EtcdProcess : IAsyncDisposable
         }
 
         Directory.CreateDirectory(DataDirectory);
+        var tlsArgs = Tls ? WriteCertificate() : [];
         var peer = $"http://127.0.0.1:{PeerPort}";
         var info = new ProcessStartInfo(Binary)
         {
@@ -104,7 +128,7 @@ public sealed class EtcdProcess : IAsyncDisposable
             "--initial-cluster-state", "new",
             "--logger", "zap",
             "--log-outputs", "stderr",
-        })
+        }.Concat(tlsArgs))
         {
             info.ArgumentList.Add(arg);
         }
@@ -148,7 +172,7 @@ public sealed class EtcdProcess : IAsyncDisposable
     {
         var options = new EtcdOptions { Username = username, Password = password, RetryBackoffInitial = TimeSpan.FromMilliseconds(50), RetryBackoffMax = TimeSpan.FromMilliseconds(500) };
         options.Endpoints.Add(Endpoint);
-        return new EtcdClient(() => options, TimeProvider.System);
+        return new EtcdClient(() => options, TimeProvider.System, handler: CreateTrustingHandler());
     }
 
     /// <summary>Compacts the store's history up to <paramref name="revision"/> (raw gateway call).</summary>
@@ -185,11 +209,17 @@ public sealed class EtcdProcess : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
+        Certificate?.Dispose();
         try
         {
             if (Directory.Exists(DataDirectory))
             {
                 Directory.Delete(DataDirectory, recursive: true);
+            }
+
+            foreach (var file in Directory.GetFiles(Path.GetTempPath(), Path.GetFileName(DataDirectory) + "-server.*"))
+            {
+                File.Delete(file);
             }
         }
         catch (IOException)
@@ -198,9 +228,28 @@ public sealed class EtcdProcess : IAsyncDisposable
         }
     }
 
+    private string[] WriteCertificate()
+    {
+        var certFile = Path.Combine(DataDirectory, "..", Path.GetFileName(DataDirectory) + "-server.crt");
+        var keyFile = Path.Combine(DataDirectory, "..", Path.GetFileName(DataDirectory) + "-server.key");
+        if (Certificate is null)
+        {
+            using var key = RSA.Create(2048);
+            var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+            var san = new SubjectAlternativeNameBuilder();
+            san.AddIpAddress(IPAddress.Loopback);
+            request.CertificateExtensions.Add(san.Build());
+            Certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+            File.WriteAllText(certFile, Certificate.ExportCertificatePem());
+            File.WriteAllText(keyFile, key.ExportPkcs8PrivateKeyPem());
+        }
+
+        return ["--cert-file", certFile, "--key-file", keyFile];
+    }
+
     private async Task WaitUntilReadyAsync()
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        using var http = new HttpClient(CreateTrustingHandler()) { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow + s_readyTimeout;
         while (DateTime.UtcNow < deadline)
         {

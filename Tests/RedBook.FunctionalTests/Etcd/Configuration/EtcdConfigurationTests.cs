@@ -103,6 +103,19 @@ public sealed class EtcdConfigurationTests(EtcdFixture fixture, ITestOutputHelpe
     }
 
     [Fact]
+    public async Task AddEtcd_HostDisposed_StopsTheWatch()
+    {
+        var host = await ConfiguredHost.StartAsync(fixture.Etcd.Endpoint, NewApp());
+        var provider = ((IConfigurationRoot)host.Configuration).Providers.OfType<RedBook.ServiceDefaults.Etcd.Configuration.EtcdConfigurationProvider>().Single();
+        Assert.True(provider.IsLoaded);
+        Assert.False(provider.Loop!.IsCompleted);
+
+        await host.DisposeAsync();
+
+        await Poll.UntilAsync(() => provider.Loop.IsCompleted, "the watch loop ends with the host");
+    }
+
+    [Fact]
     public async Task AddEtcd_AppAndGlobalKeys_AppKeyWinsAndGlobalReturnsWhenAppKeyIsDeleted()
     {
         var app = NewApp();

@@ -19,7 +19,8 @@ public sealed class EtcdClientTests : IDisposable
 
     private EtcdClient CreateClient(Action<EtcdOptions>? configure, params string[] endpoints)
     {
-        var options = new EtcdOptions { RetryBackoffInitial = TimeSpan.Zero, RetryBackoffMax = TimeSpan.Zero };
+        // No request timeout: its timers would be indistinguishable from the loop's own delay in ActiveTimers.
+        var options = new EtcdOptions { RetryBackoffInitial = TimeSpan.Zero, RetryBackoffMax = TimeSpan.Zero, RequestTimeout = Timeout.InfiniteTimeSpan };
         foreach (var endpoint in endpoints.Length == 0 ? ["http://etcd-a:2379"] : endpoints)
         {
             options.Endpoints.Add(endpoint);
@@ -194,7 +195,8 @@ public sealed class EtcdClientTests : IDisposable
     /// <summary>Lets the loop under test reach its next await (bounded, so a bug fails instead of hanging).</summary>
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
-        for (var i = 0; i < 1_000_000 && !condition(); i++)
+        var limit = DateTime.UtcNow.AddSeconds(30); // a safety limit against hangs, not a timing assertion
+        while (!condition() && DateTime.UtcNow < limit)
         {
             await Task.Yield();
         }

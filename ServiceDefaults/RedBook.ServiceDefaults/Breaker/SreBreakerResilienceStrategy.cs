@@ -52,7 +52,12 @@ internal sealed class SreBreakerResilienceStrategy<T> : ResilienceStrategy<T>
 
         if (outcome.Exception is OperationCanceledException && context.CancellationToken.IsCancellationRequested)
         {
-            return outcome; // the caller gave up: that says nothing about the dependency.
+            if (context.IsDeadlineElapsed())
+            {
+                throttle.RecordFailure(); // the dependency did not answer within the budget.
+            }
+
+            return outcome; // otherwise the caller gave up: that says nothing about the dependency.
         }
 
         if (_isFailure(outcome))

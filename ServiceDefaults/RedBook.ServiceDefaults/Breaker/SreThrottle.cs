@@ -50,20 +50,13 @@ public sealed class SreThrottle
         get
         {
             var state = _state;
-            var (accepts, requests) = state.Window.Totals(_timeProvider.GetTimestamp());
+            var (requests, accepts) = state.Counts(_timeProvider.GetTimestamp());
             return state.DropRatio(requests, accepts);
         }
     }
 
     /// <summary>The requests (local rejections included) and accepts in the window.</summary>
-    public (long Requests, long Accepts) Counts
-    {
-        get
-        {
-            var (accepts, requests) = _state.Window.Totals(_timeProvider.GetTimestamp());
-            return (requests, accepts);
-        }
-    }
+    public (long Requests, long Accepts) Counts => _state.Counts(_timeProvider.GetTimestamp());
 
     /// <summary>
     /// Decides whether a request may go out. False means it was rejected locally (and counted as a request without
@@ -77,7 +70,7 @@ public sealed class SreThrottle
     {
         var state = _state;
         var now = _timeProvider.GetTimestamp();
-        var (accepts, requests) = state.Window.Totals(now);
+        var (requests, accepts) = state.Counts(now);
         dropRatio = state.DropRatio(requests, accepts);
         if (dropRatio <= 0 || _random() >= dropRatio)
         {
@@ -130,10 +123,31 @@ public sealed class SreThrottle
             _minimum = options.MinimumRequests;
         }
 
+        // The totals of the buckets before the current one, computed once per bucket: they only change when the
+        // window rolls over, so a call reads just the current bucket.
+        private volatile Previous? _previous;
+
         public SreThrottleOptions Options { get; }
 
         public RollingWindow Window { get; }
 
         public double DropRatio(long requests, long accepts) => requests < _minimum ? 0 : Formula(requests, accepts, _k);
+
+        public (long Requests, long Accepts) Counts(long now)
+        {
+            var epoch = Window.EpochOf(now);
+            var previous = _previous;
+            if (previous is null || previous.Epoch != epoch)
+            {
+                var (sum, count) = Window.Totals(now, includeCurrent: false);
+                previous = new Previous(epoch, sum, count);
+                _previous = previous;
+            }
+
+            var (currentAccepts, currentRequests) = Window.Bucket(now);
+            return (previous.Requests + currentRequests, previous.Accepts + currentAccepts);
+        }
+
+        private sealed record Previous(long Epoch, long Accepts, long Requests);
     }
 }

@@ -20,10 +20,32 @@ internal sealed class DeadlineLease
 
     public RequestDeadline Deadline { get; set; }
 
+    /// <summary>The token the caller passed in (the strategy links it into <see cref="Source"/>).</summary>
+    public CancellationToken CallerToken { get; set; }
+
+    /// <summary>The lease of an enclosing deadline strategy on the same context, if any.</summary>
+    public DeadlineLease? Outer { get; set; }
+
+    /// <summary>True when this lease's budget (or an enclosing one's) ran out, as opposed to the caller cancelling.</summary>
+    public bool HasElapsed()
+    {
+        for (var lease = this; lease is not null; lease = lease.Outer)
+        {
+            if (lease.Source.IsCancellationRequested && !lease.CallerToken.IsCancellationRequested)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Makes the lease reusable: resets the source, or replaces it when it was cancelled.</summary>
     public void Reset()
     {
         Deadline = RequestDeadline.None;
+        CallerToken = default;
+        Outer = null;
         if (!Source.TryReset())
         {
             Source.Dispose();

@@ -68,6 +68,7 @@ internal sealed class DeadlineResilienceStrategy : ResilienceStrategy
         var lease = _pool.Get();
         var deadline = RequestDeadline.AtTimestamp(TimestampMath.SaturatingAdd(now, budget));
         lease.Deadline = deadline;
+        lease.Outer = outer;
         var source = lease.Source;
         var budgetSpan = TimestampMath.ToTimeSpan(budget, _timeProvider);
         source.CancelAfter(budgetSpan.TotalMilliseconds >= MaxCancelAfterMilliseconds
@@ -75,6 +76,7 @@ internal sealed class DeadlineResilienceStrategy : ResilienceStrategy
             : budgetSpan);
 
         var previousToken = context.CancellationToken;
+        lease.CallerToken = previousToken;
         ResilienceContextAccess.SetCancellationToken(context, source.Token);
         var registration = previousToken.CanBeCanceled
             ? previousToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), source)

@@ -65,8 +65,29 @@ internal sealed class RollingWindow
             return; // a sample older than the window: drop it.
         }
 
-        Interlocked.Add(ref _sum[slot], value);
+        if (value != 0)
+        {
+            Interlocked.Add(ref _sum[slot], value);
+        }
+
         Interlocked.Increment(ref _count[slot]);
+    }
+
+    /// <summary>
+    /// The sum and count of the one bucket holding <paramref name="timestamp"/> (zero when its slot holds another
+    /// bucket). With <see cref="Totals(long, bool)"/> over the previous buckets, cached for the current bucket, a
+    /// reader gets the window's totals in O(1) (the SRE throttle does this on every call).
+    /// </summary>
+    public (long Sum, long Count) Bucket(long timestamp)
+    {
+        var epoch = timestamp / _bucketTicks;
+        var slot = (int)(epoch % _size);
+        if (Volatile.Read(ref _epoch[slot]) != epoch)
+        {
+            return (0, 0);
+        }
+
+        return (Volatile.Read(ref _sum[slot]), Volatile.Read(ref _count[slot]));
     }
 
     // Makes the slot hold `epoch`, resetting it if it held an older one. False when the slot is newer than the sample.

@@ -41,6 +41,17 @@ public static class RedBookResilienceContextExtensions
     }
 
     /// <summary>
+    /// True when a deadline strategy on this context cancelled the call because its budget ran out (as opposed to
+    /// the caller cancelling). Strategies inside the deadline use it to tell a timeout of the dependency from a
+    /// caller that gave up: the SRE breaker counts the first as a failure and ignores the second.
+    /// </summary>
+    public static bool IsDeadlineElapsed(this ResilienceContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.Properties.TryGetValue(DeadlineConstants.LeaseKey, out var lease) && lease is not null && lease.HasElapsed();
+    }
+
+    /// <summary>
     /// The effective deadline for work done in this context: the earlier of the context's deadline
     /// (<see cref="GetRequestDeadline"/>) and the ambient <see cref="RequestDeadline.Current"/>.
     /// </summary>

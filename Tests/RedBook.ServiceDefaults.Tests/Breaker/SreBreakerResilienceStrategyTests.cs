@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Net;
 using Polly;
 using RedBook.ServiceDefaults.Breaker;
+using RedBook.ServiceDefaults.Deadline;
 using RedBook.ServiceDefaults.Errors;
 using RedBook.ServiceDefaults.Resilience;
 using RedBook.ServiceDefaults.Tests.Resilience;
@@ -124,6 +125,60 @@ public class SreBreakerResilienceStrategyTests
             static (ctx, _) => ValueTask.FromResult(Outcome.FromException<int>(new OperationCanceledException(ctx.CancellationToken))),
             ResilienceContextPool.Shared.Get(cts.Token),
             0);
+        registry.TryGetThrottle("dep", out var throttle);
+        Assert.Equal((0L, 0L), throttle!.Counts);
+    }
+
+    [Fact]
+    public async Task Execute_DeadlineElapsesInsideBreaker_CountsAsFailure()
+    {
+        var registry = new SreThrottleRegistry(_time);
+        var pipeline = new ResiliencePipelineBuilder { TimeProvider = _time }
+            .AddDeadline()
+            .AddSreBreaker(new SreBreakerStrategyOptions { Key = "dep", ThrottleProvider = registry })
+            .Build();
+        var started = new TaskCompletionSource();
+        var pending = pipeline.ExecuteOutcomeAsync(
+            static async (ctx, state) =>
+            {
+                state.Started.SetResult();
+                await Task.Delay(Timeout.InfiniteTimeSpan, state.Time, ctx.CancellationToken);
+                return Outcome.FromResult(1);
+            },
+            ResilienceContextPool.Shared.Get(),
+            (Started: started, Time: _time)).AsTask();
+        await started.Task;
+        _time.Advance(TimeSpan.FromMilliseconds(95));
+
+        var outcome = await pending;
+        Assert.Equal(WellKnownReasons.DeadlineExceeded, Assert.IsType<RedBookException>(outcome.Exception).Error.Reason);
+        registry.TryGetThrottle("dep", out var throttle);
+        Assert.Equal((1L, 0L), throttle!.Counts);
+    }
+
+    [Fact]
+    public async Task Execute_CallerCancelsInsideDeadline_NotRecorded()
+    {
+        var registry = new SreThrottleRegistry(_time);
+        var pipeline = new ResiliencePipelineBuilder { TimeProvider = _time }
+            .AddDeadline()
+            .AddSreBreaker(new SreBreakerStrategyOptions { Key = "dep", ThrottleProvider = registry })
+            .Build();
+        using var caller = new CancellationTokenSource();
+        var started = new TaskCompletionSource();
+        var pending = pipeline.ExecuteOutcomeAsync(
+            static async (ctx, state) =>
+            {
+                state.Started.SetResult();
+                await Task.Delay(Timeout.InfiniteTimeSpan, state.Time, ctx.CancellationToken);
+                return Outcome.FromResult(1);
+            },
+            ResilienceContextPool.Shared.Get(caller.Token),
+            (Started: started, Time: _time)).AsTask();
+        await started.Task;
+        await caller.CancelAsync();
+
+        Assert.IsAssignableFrom<OperationCanceledException>((await pending).Exception);
         registry.TryGetThrottle("dep", out var throttle);
         Assert.Equal((0L, 0L), throttle!.Counts);
     }

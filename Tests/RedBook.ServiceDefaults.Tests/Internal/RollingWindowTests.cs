@@ -114,4 +114,22 @@ public class RollingWindowTests
         window.Reset();
         Assert.Equal((0L, 0L), window.Totals(_time.GetTimestamp()));
     }
+
+    [Fact]
+    public void Bucket_ReadsOnlyTheBucketHoldingTimestamp()
+    {
+        var window = new RollingWindow(4, TimeSpan.FromSeconds(1), _time);
+        window.Add(_time.GetTimestamp(), 3);
+        window.Add(_time.GetTimestamp(), 0);
+        Assert.Equal((3L, 2L), window.Bucket(_time.GetTimestamp()));
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal((0L, 0L), window.Bucket(_time.GetTimestamp()));
+        window.Add(_time.GetTimestamp(), 5);
+        Assert.Equal((5L, 1L), window.Bucket(_time.GetTimestamp()));
+        Assert.Equal((3L, 2L), window.Totals(_time.GetTimestamp(), includeCurrent: false));
+
+        _time.Advance(TimeSpan.FromSeconds(4)); // the slot of the 5 is reused only when written again
+        Assert.Equal((0L, 0L), window.Bucket(_time.GetTimestamp()));
+    }
 }

@@ -1,0 +1,390 @@
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.Options;
+using RedBook.ServiceDefaults.Internal;
+
+namespace RedBook.ServiceDefaults.Quota;
+
+/// <summary>Where a <see cref="QuotaRateLimiter"/>'s current limit comes from.</summary>
+public enum QuotaMode
+{
+    /// <summary>No answer from the store yet: the static limit applies.</summary>
+    Starting = 0,
+
+    /// <summary>A valid lease from the store: its grant applies.</summary>
+    Leased = 1,
+
+    /// <summary>The store is unreachable and the last lease expired (or there never was one): the static limit applies.</summary>
+    Degraded = 2,
+}
+
+/// <summary>
+/// The quota client, as a <see cref="RateLimiter"/> (so it plugs into ASP.NET Core's rate-limiting middleware and
+/// Polly's rate-limiter strategy). It leases a share of a resource's capacity from an <see cref="IQuotaStore"/> in one
+/// batch (a rate, not a permit per call), enforces it locally with a token bucket driven by the injected
+/// <see cref="TimeProvider"/> (reshaped in place, keeping its tokens, when the grant changes), refreshes the lease
+/// every refresh interval, well before it expires, and early when the local bucket runs dry; when the store fails it backs off (1 s doubling to 1 min) and keeps the lease until it
+/// expires, then degrades to <see cref="QuotaOptions.StaticLimit"/> until the store answers again.
+/// </summary>
+/// <remarks>
+/// Each refresh asks for the demand observed since the previous one (permits requested, granted or not, per second)
+/// times <see cref="QuotaOptions.DemandHeadroom"/>, at least 1 permit per second; the first asks for
+/// <see cref="QuotaOptions.InitialWants"/>; an early refresh because the bucket ran dry asks for at least twice the
+/// current limit. The bucket keeps its tokens across grant changes, so a new grant is never a free burst.
+/// <para>Deviation: the framework's <see cref="TokenBucketRateLimiter"/> is not used, because with
+/// <c>AutoReplenishment = false</c> it measures the refill with <c>Stopwatch</c>, not with the injected clock, so it
+/// cannot be driven deterministically (see <c>Internal/ClockedTokenBucket</c>). There is no queue: an acquire that
+/// finds too few tokens fails at once with a lease carrying <see cref="MetadataName.RetryAfter"/> and the reason
+/// <see cref="QuotaConstants.ExhaustedReason"/>; a grant of 0 rejects everything.</para>
+/// </remarks>
+public sealed class QuotaRateLimiter : RateLimiter
+{
+    private const double MinWants = 1.0;
+
+    private static readonly RateLimitLease s_rejectedNoRate = new RejectedLease(QuotaConstants.ExhaustedReason, "The quota grants no permits.", TimeSpan.FromSeconds(1));
+
+    private readonly string _resource;
+    private readonly string _clientId;
+    private readonly IQuotaStore _store;
+    private readonly IOptionsMonitor<QuotaOptions> _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly Lock _gate = new();
+    private readonly ITimer _refreshTimer;
+    private readonly IDisposable? _optionsSubscription;
+    private readonly ClockedTokenBucket _bucket;
+    private RateLimitLease _rejected = s_rejectedNoRate;
+    private QuotaLease? _lease;
+    private QuotaMode _mode;
+    private double _limit;
+    private int _failures;
+    private long _demand;
+    private long _demandSince;
+    private long _lastRefreshStart;
+    private int _refreshing;
+    private bool _disposed;
+
+    /// <summary>Creates the limiter and starts leasing at once.</summary>
+    /// <param name="resource">The quota resource (its options are <c>RedBook:Quota:{resource}</c>).</param>
+    /// <param name="clientId">This client's id within the resource (stable for the process's life).</param>
+    /// <param name="store">The quota store.</param>
+    /// <param name="options">The options monitor; the named instance <paramref name="resource"/> applies.</param>
+    /// <param name="timeProvider">The clock of refreshes, back-off and replenishment; <see cref="TimeProvider.System"/> when null.</param>
+    public QuotaRateLimiter(string resource, string clientId, IQuotaStore store, IOptionsMonitor<QuotaOptions> options, TimeProvider? timeProvider = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(resource);
+        ArgumentException.ThrowIfNullOrWhiteSpace(clientId);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(options);
+        _resource = resource;
+        _clientId = clientId;
+        _store = store;
+        _options = options;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        var initial = options.Get(resource);
+        _bucket = new ClockedTokenBucket(_timeProvider, initial.StaticLimit, Capacity(initial.StaticLimit, initial));
+        _demandSince = _timeProvider.GetTimestamp();
+        lock (_gate)
+        {
+            ApplyLimit(initial.StaticLimit, initial);
+        }
+
+        _optionsSubscription = options.OnChange((value, name) =>
+        {
+            if (string.Equals(name ?? Options.DefaultName, _resource, StringComparison.Ordinal))
+            {
+                OnOptionsChanged(value);
+            }
+        });
+        _refreshTimer = _timeProvider.CreateTimer(static s => _ = ((QuotaRateLimiter)s!).RefreshAsync(), this, TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>Where the current limit comes from.</summary>
+    public QuotaMode Mode
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _mode;
+            }
+        }
+    }
+
+    /// <summary>The limit in force, in permits per second.</summary>
+    public double CurrentLimit
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _limit;
+            }
+        }
+    }
+
+    /// <summary>The current lease, or null before the first one.</summary>
+    public QuotaLease? Lease
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _lease;
+            }
+        }
+    }
+
+    /// <summary>Store calls that failed in a row (0 after a success).</summary>
+    public int ConsecutiveFailures
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _failures;
+            }
+        }
+    }
+
+    /// <summary>The error of the last failed store call, or null.</summary>
+    public Exception? LastError { get; private set; }
+
+    /// <inheritdoc />
+    /// <remarks>Always null: the limiter holds a lease and must not be disposed as idle by a partitioned limiter.</remarks>
+    public override TimeSpan? IdleDuration => null;
+
+    /// <inheritdoc />
+    public override RateLimiterStatistics? GetStatistics() => new()
+    {
+        CurrentAvailablePermits = _bucket.Available,
+        CurrentQueuedCount = 0,
+        TotalSuccessfulLeases = _bucket.TotalSuccessful,
+        TotalFailedLeases = _bucket.TotalFailed,
+    };
+
+    /// <inheritdoc />
+    protected override RateLimitLease AttemptAcquireCore(int permitCount)
+    {
+        if (Volatile.Read(ref _disposed))
+        {
+            return s_rejectedNoRate;
+        }
+
+        Interlocked.Add(ref _demand, permitCount);
+        if (_bucket.TryTake(permitCount))
+        {
+            return UntrackedLease.Instance;
+        }
+
+        if (permitCount > 0)
+        {
+            MaybeRefreshEarly();
+        }
+
+        return Volatile.Read(ref _rejected);
+    }
+
+    /// <inheritdoc />
+    protected override ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(AttemptAcquireCore(permitCount));
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            DisposeCore();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    /// <inheritdoc />
+    protected override async ValueTask DisposeAsyncCore()
+    {
+        DisposeCore();
+        await base.DisposeAsyncCore().ConfigureAwait(false);
+    }
+
+    private void DisposeCore()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            Volatile.Write(ref _disposed, true);
+        }
+
+        _optionsSubscription?.Dispose();
+        _refreshTimer.Dispose();
+        _ = ReleaseQuietlyAsync();
+    }
+
+    private async Task ReleaseQuietlyAsync()
+    {
+        try
+        {
+            await _store.ReleaseAsync(_resource, _clientId).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Disposal must not throw because the store is down; the lease expires on its own.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LastError = ex;
+        }
+    }
+
+    private void MaybeRefreshEarly()
+    {
+        // "Active pull": the local bucket ran dry. Ask again, at most once per MinBackoff, never while backing off.
+        var options = _options.Get(_resource);
+        var now = _timeProvider.GetTimestamp();
+        lock (_gate)
+        {
+            if (_disposed || _mode != QuotaMode.Leased || _failures > 0
+                || _timeProvider.GetElapsedTime(Volatile.Read(ref _lastRefreshStart), now) < options.MinBackoff)
+            {
+                return;
+            }
+        }
+
+        _ = RefreshAsync(exhausted: true);
+    }
+
+    private async Task RefreshAsync(bool exhausted = false)
+    {
+        if (Interlocked.Exchange(ref _refreshing, 1) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            QuotaOptions options;
+            QuotaRequest request;
+            lock (_gate)
+            {
+                if (_disposed)
+                {
+                    return;
+                }
+
+                options = _options.Get(_resource);
+                var now = _timeProvider.GetTimestamp();
+                Volatile.Write(ref _lastRefreshStart, now);
+                var elapsed = _timeProvider.GetElapsedTime(_demandSince, now).TotalSeconds;
+                var demand = Interlocked.Exchange(ref _demand, 0);
+                _demandSince = now;
+                var wants = _lease is null || elapsed <= 0
+                    ? options.InitialWants
+                    : Math.Max(MinWants, demand / elapsed * options.DemandHeadroom);
+                if (exhausted)
+                {
+                    // The bucket ran dry: the demand so far undercounts what is coming, so ask for at least double.
+                    wants = Math.Max(wants, 2 * _limit);
+                }
+
+                request = new QuotaRequest(_resource, _clientId, wants, _lease?.Granted ?? 0);
+            }
+
+            QuotaLease lease;
+            try
+            {
+                using var timeout = new CancellationTokenSource(options.StoreTimeout, _timeProvider);
+                lease = await _store.AcquireAsync(request, timeout.Token).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // Any store failure (network, timeout, a bad answer) means "unreachable": back off and degrade.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                OnStoreFailure(ex, options);
+                return;
+            }
+
+            lock (_gate)
+            {
+                if (_disposed)
+                {
+                    return;
+                }
+
+                _lease = lease;
+                _failures = 0;
+                _mode = QuotaMode.Leased;
+                LastError = null;
+                ApplyLimit(lease.Granted, options);
+                var untilExpiry = lease.Expiry - _timeProvider.GetUtcNow();
+                var next = lease.RefreshInterval < untilExpiry ? lease.RefreshInterval : untilExpiry / 2;
+                _refreshTimer.Change(next > TimeSpan.Zero ? next : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _refreshing, 0);
+        }
+    }
+
+    private void OnStoreFailure(Exception error, QuotaOptions options)
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            LastError = error;
+            _failures++;
+            var backoff = options.MinBackoff * Math.Pow(2, Math.Min(_failures - 1, 30));
+            if (backoff > options.MaxBackoff)
+            {
+                backoff = options.MaxBackoff;
+            }
+
+            var now = _timeProvider.GetUtcNow();
+            if (_lease is not { } lease || now >= lease.Expiry)
+            {
+                _mode = QuotaMode.Degraded;
+                ApplyLimit(options.StaticLimit, options);
+            }
+            else if (lease.Expiry - now < backoff)
+            {
+                // Wake up when the lease runs out, to degrade on time (and try the store once more).
+                backoff = lease.Expiry - now;
+            }
+
+            _refreshTimer.Change(backoff, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private void OnOptionsChanged(QuotaOptions options)
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            ApplyLimit(_mode == QuotaMode.Leased ? _limit : options.StaticLimit, options);
+        }
+    }
+
+    private static double Capacity(double rate, QuotaOptions options) => Math.Max(1.0, rate * options.Burst.TotalSeconds);
+
+    /// <summary>Applies <paramref name="rate"/> permits per second to the bucket (under the gate).</summary>
+    private void ApplyLimit(double rate, QuotaOptions options)
+    {
+        rate = double.IsFinite(rate) && rate > 0 ? rate : 0;
+        _limit = rate;
+        _bucket.Reshape(rate, rate > 0 ? Capacity(rate, options) : 0);
+        Volatile.Write(ref _rejected, rate > 0
+            ? new RejectedLease(QuotaConstants.ExhaustedReason, $"The quota of '{_resource}' ({rate:0.###}/s) is exhausted.", TimeSpan.FromSeconds(Math.Min(60, 1 / rate)))
+            : s_rejectedNoRate);
+    }
+}

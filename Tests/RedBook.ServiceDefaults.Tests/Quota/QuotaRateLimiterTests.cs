@@ -1,0 +1,271 @@
+using System.Threading.RateLimiting;
+using RedBook.ServiceDefaults.Quota;
+using RedBook.ServiceDefaults.Tests.Bbr;
+using RedBook.Testing;
+
+namespace RedBook.ServiceDefaults.Tests.Quota;
+
+public sealed class QuotaRateLimiterTests : IDisposable
+{
+    private readonly ManualTimeProvider _time = new();
+    private readonly TestOptionsMonitor<QuotaOptions> _options = new(new QuotaOptions { Capacity = 100, StaticLimit = 5, InitialWants = 20 });
+    private readonly FlakyStore _store;
+    private readonly List<QuotaRateLimiter> _limiters = [];
+
+    public QuotaRateLimiterTests()
+    {
+        _store = new FlakyStore(new InProcessQuotaStore(_options, _time), _time);
+    }
+
+    public void Dispose()
+    {
+        foreach (var limiter in _limiters)
+        {
+            limiter.Dispose();
+        }
+    }
+
+    private QuotaRateLimiter Create(string client = "me")
+    {
+        var limiter = new QuotaRateLimiter("r", client, _store, _options, _time);
+        _limiters.Add(limiter);
+        return limiter;
+    }
+
+    private static int Drain(RateLimiter limiter, int max = 10_000)
+    {
+        var acquired = 0;
+        while (acquired < max)
+        {
+            using var lease = limiter.AttemptAcquire();
+            if (!lease.IsAcquired)
+            {
+                break;
+            }
+
+            acquired++;
+        }
+
+        return acquired;
+    }
+
+    [Fact]
+    public void Constructor_BeforeFirstAnswer_StaticLimitThenLease()
+    {
+        var limiter = Create();
+        Assert.Equal((QuotaMode.Starting, 5.0), (limiter.Mode, limiter.CurrentLimit));
+
+        _time.Advance(TimeSpan.Zero); // the first refresh is due at once
+
+        Assert.Equal((QuotaMode.Leased, 20.0), (limiter.Mode, limiter.CurrentLimit));
+        Assert.Equal(20.0, _store.Calls.Single().Wants);
+    }
+
+    [Fact]
+    public void AttemptAcquire_GrantedRate_EnforcedByLocalBucket()
+    {
+        _options.Set(new QuotaOptions { Capacity = 100, StaticLimit = 5, InitialWants = 20, MinBackoff = TimeSpan.FromMinutes(1) }); // no early refresh
+        var limiter = Create();
+        _time.Advance(TimeSpan.Zero);
+        Assert.Equal(5, Drain(limiter)); // the static bucket's tokens carry over: a new grant is no free burst
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(20, Drain(limiter)); // the burst: one second of the grant
+        _time.Advance(TimeSpan.FromMilliseconds(500));
+        Assert.Equal(10, Drain(limiter)); // 20 per second
+        _time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(20, Drain(limiter)); // never more than the burst
+    }
+
+    [Fact]
+    public void Refresh_EveryRefreshInterval_ReportsObservedDemandAndHas()
+    {
+        var limiter = Create();
+        _time.Advance(TimeSpan.Zero);
+
+        for (var i = 0; i < 15; i++)
+        {
+            for (var j = 0; j < 15; j++)
+            {
+                limiter.AttemptAcquire().Dispose(); // demand 15 per second
+            }
+
+            _time.Advance(TimeSpan.FromSeconds(1) - TimeSpan.FromTicks(1));
+            Assert.Single(_store.Calls);
+            _time.Advance(TimeSpan.FromTicks(1));
+        }
+
+        Assert.Equal(2, _store.Calls.Count);
+        var second = _store.Calls[1];
+        Assert.Equal(TimeSpan.FromSeconds(15), second.At - _store.Calls[0].At);
+        Assert.Equal(15 * 1.2, second.Wants, 6);
+        Assert.Equal(20, second.Has);
+        Assert.Equal(18, limiter.CurrentLimit, 6);
+    }
+
+    [Fact]
+    public void Refresh_BucketRunsDry_RefreshesEarlyAtMostOncePerMinBackoff()
+    {
+        _options.Set(new QuotaOptions { Capacity = 100, StaticLimit = 5, InitialWants = 2 });
+        var limiter = Create();
+        _time.Advance(TimeSpan.Zero);
+        Assert.Equal(2.0, limiter.CurrentLimit);
+
+        _time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(2, Drain(limiter));
+        for (var i = 0; i < 50; i++)
+        {
+            limiter.AttemptAcquire().Dispose(); // rejected: demand far above the grant
+        }
+
+        Assert.Equal(2, _store.Calls.Count); // one early refresh, not fifty
+        Assert.Equal(4.0, _store.Calls[1].Wants); // at least double the exhausted grant
+        Assert.Equal(4.0, limiter.CurrentLimit);
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        for (var i = 0; i < 50; i++)
+        {
+            limiter.AttemptAcquire().Dispose();
+        }
+
+        Assert.Equal(3, _store.Calls.Count);
+        Assert.True(limiter.CurrentLimit > 8, $"limit {limiter.CurrentLimit}");
+    }
+
+    [Fact]
+    public void StoreOutage_LeaseKeptUntilExpiryThenStaticLimitThenRecovery()
+    {
+        var limiter = Create();
+        _time.Advance(TimeSpan.Zero);
+        Assert.Equal(QuotaMode.Leased, limiter.Mode);
+
+        _store.Down = true;
+        _time.Advance(TimeSpan.FromSeconds(15)); // the refresh fails
+        Assert.Equal((QuotaMode.Leased, 1), (limiter.Mode, limiter.ConsecutiveFailures));
+        Assert.NotNull(limiter.LastError);
+
+        _time.Advance(TimeSpan.FromSeconds(44)); // 59 s: the lease (60 s) is still valid
+        Assert.Equal(QuotaMode.Leased, limiter.Mode);
+        Assert.Equal(20.0, limiter.CurrentLimit);
+
+        _time.Advance(TimeSpan.FromSeconds(1)); // 60 s: expired, the store is still down
+        Assert.Equal((QuotaMode.Degraded, 5.0), (limiter.Mode, limiter.CurrentLimit));
+        _time.Advance(TimeSpan.FromSeconds(2));
+        Assert.InRange(Drain(limiter), 1, 5);
+
+        _store.Down = false;
+        _time.Advance(TimeSpan.FromMinutes(1)); // the next back-off attempt reaches the store
+
+        Assert.Equal((QuotaMode.Leased, 0), (limiter.Mode, limiter.ConsecutiveFailures));
+        Assert.Null(limiter.LastError);
+    }
+
+    [Fact]
+    public void StoreOutage_BackoffDoublesFromOneSecondToOneMinute()
+    {
+        _store.Down = true;
+        var limiter = Create();
+
+        _time.Advance(TimeSpan.FromMinutes(6));
+
+        var gaps = _store.Calls.Zip(_store.Calls.Skip(1), (a, b) => (b.At - a.At).TotalSeconds).ToArray();
+        Assert.Equal(new double[] { 1, 2, 4, 8, 16, 32, 60, 60, 60 }, gaps.Take(9));
+        Assert.Equal((QuotaMode.Degraded, 5.0), (limiter.Mode, limiter.CurrentLimit));
+    }
+
+    [Fact]
+    public void StaticLimitChangedByConfiguration_AppliesWhileDegraded()
+    {
+        _store.Down = true;
+        var limiter = Create();
+        _time.Advance(TimeSpan.Zero);
+        Assert.Equal(5.0, limiter.CurrentLimit);
+
+        _options.Set(new QuotaOptions { StaticLimit = 50 }, "r");
+
+        Assert.Equal(50.0, limiter.CurrentLimit);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(50, Drain(limiter));
+    }
+
+    [Fact]
+    public void TwoClients_ShareCapacityThroughTheStore()
+    {
+        _options.Set(new QuotaOptions { Capacity = 30, StaticLimit = 5, InitialWants = 100 });
+        var a = Create("a");
+        _time.Advance(TimeSpan.Zero);
+        var b = Create("b");
+        _time.Advance(TimeSpan.Zero);
+        Assert.Equal((30.0, 0.0), (a.CurrentLimit, b.CurrentLimit)); // b waits for a to give back
+
+        // Both keep asking for more than there is; after a refresh round they converge to 15 / 15.
+        for (var i = 0; i < 4; i++)
+        {
+            for (var s = 0; s < 15; s++)
+            {
+                for (var j = 0; j < 40; j++)
+                {
+                    a.AttemptAcquire().Dispose();
+                    b.AttemptAcquire().Dispose();
+                }
+
+                _time.Advance(TimeSpan.FromSeconds(1));
+            }
+        }
+
+        Assert.Equal(15.0, a.CurrentLimit, 6);
+        Assert.Equal(15.0, b.CurrentLimit, 6);
+    }
+
+    [Fact]
+    public void Dispose_ReleasesLeaseAndStopsTimers()
+    {
+        var inner = new InProcessQuotaStore(_options, _time);
+        var limiter = new QuotaRateLimiter("r", "me", inner, _options, _time);
+        _time.Advance(TimeSpan.Zero);
+        Assert.Single(inner.GetLeases("r"));
+
+        limiter.Dispose();
+
+        Assert.Empty(inner.GetLeases("r"));
+        Assert.Equal(0, _time.ActiveTimers);
+        Assert.False(limiter.AttemptAcquire().IsAcquired);
+        _time.Advance(TimeSpan.FromMinutes(5));
+        Assert.Empty(inner.GetLeases("r"));
+    }
+
+    [Fact]
+    public async Task AcquireAsync_Exhausted_FailsAtOnceWithReasonAndRetryAfter()
+    {
+        var limiter = Create();
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(20, Drain(limiter));
+
+        using var lease = await limiter.AcquireAsync(1);
+
+        Assert.False(lease.IsAcquired);
+        Assert.True(lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter));
+        Assert.Equal(TimeSpan.FromSeconds(1 / limiter.CurrentLimit), retryAfter);
+        Assert.True(lease.TryGetMetadata(RedBook.ServiceDefaults.Bbr.OverloadLeaseMetadata.Reason, out var reason));
+        Assert.Equal(QuotaConstants.ExhaustedReason, reason);
+        var stats = limiter.GetStatistics()!;
+        Assert.Equal((0L, 0L), (stats.CurrentAvailablePermits, stats.CurrentQueuedCount));
+        Assert.True(stats.TotalFailedLeases >= 2);
+    }
+
+    private sealed class FlakyStore(IQuotaStore inner, TimeProvider time) : IQuotaStore
+    {
+        public bool Down { get; set; }
+
+        public List<(DateTimeOffset At, double Wants, double Has)> Calls { get; } = [];
+
+        public ValueTask<QuotaLease> AcquireAsync(QuotaRequest request, CancellationToken cancellationToken = default)
+        {
+            Calls.Add((time.GetUtcNow(), request.Wants, request.Has));
+            return Down ? ValueTask.FromException<QuotaLease>(new HttpRequestException("quota store unreachable")) : inner.AcquireAsync(request, cancellationToken);
+        }
+
+        public ValueTask ReleaseAsync(string resource, string clientId, CancellationToken cancellationToken = default)
+            => Down ? ValueTask.FromException(new HttpRequestException("quota store unreachable")) : inner.ReleaseAsync(resource, clientId, cancellationToken);
+    }
+}

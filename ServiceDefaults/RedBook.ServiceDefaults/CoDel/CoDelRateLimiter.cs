@@ -136,38 +136,24 @@ public sealed class CoDelRateLimiter : RateLimiter
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(permitCount, 1);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        if (Volatile.Read(ref _queueCount) == 0)
-        {
-            if (permitCount == 0)
-            {
-                if (Volatile.Read(ref _available) > 0)
-                {
-                    return UntrackedLease.Instance;
-                }
-            }
-            else if (TryTakePermit())
-            {
-                return Granted();
-            }
-        }
-
-        return Reject(_settings.NoPermit, "no_permit");
+        return TryAcquireNow(permitCount) ?? Reject(_settings.NoPermit, "no_permit");
     }
 
     /// <inheritdoc />
     protected override ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
     {
-        if (permitCount == 0 || (Volatile.Read(ref _queueCount) == 0 && Volatile.Read(ref _available) > 0))
-        {
-            var immediate = AttemptAcquireCore(permitCount);
-            if (immediate.IsAcquired || permitCount == 0)
-            {
-                return new ValueTask<RateLimitLease>(immediate);
-            }
-        }
-
         ArgumentOutOfRangeException.ThrowIfGreaterThan(permitCount, 1);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (TryAcquireNow(permitCount) is { } immediate)
+        {
+            return new ValueTask<RateLimitLease>(immediate);
+        }
+
+        if (permitCount == 0)
+        {
+            return new ValueTask<RateLimitLease>(Reject(_settings.NoPermit, "no_permit")); // a probe never waits.
+        }
+
         if (cancellationToken.IsCancellationRequested)
         {
             return ValueTask.FromCanceled<RateLimitLease>(cancellationToken);
@@ -227,6 +213,22 @@ public sealed class CoDelRateLimiter : RateLimiter
         }
 
         base.Dispose(disposing);
+    }
+
+    // A lease when a permit is free and nobody waits (a probe for permitCount 0), else null. Counts nothing on failure.
+    private RateLimitLease? TryAcquireNow(int permitCount)
+    {
+        if (Volatile.Read(ref _queueCount) != 0)
+        {
+            return null;
+        }
+
+        if (permitCount == 0)
+        {
+            return Volatile.Read(ref _available) > 0 ? UntrackedLease.Instance : null;
+        }
+
+        return TryTakePermit() ? Granted() : null;
     }
 
     private CoDelLease Granted()

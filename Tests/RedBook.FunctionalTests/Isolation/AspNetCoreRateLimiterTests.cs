@@ -62,11 +62,12 @@ public sealed class AspNetCoreRateLimiterTests : IAsyncDisposable
         builder.Services.AddOptions<RateLimiterOptions>()
             .Configure<BbrRateLimiter, IsolationLimiters>(static (options, bbr, isolation) =>
             {
+                // BBR goes last: a request another limiter rejects must not count as a (0 ms) pass.
                 options.GlobalLimiter = PartitionedRateLimiter.CreateChained(
-                    bbr.AsPartitioned<HttpContext>(),
                     isolation.Routes.WithTranslatedKey<HttpContext>(
                         static context => (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? string.Empty,
-                        leaveOpen: true));
+                        leaveOpen: true),
+                    bbr.AsPartitioned<HttpContext>());
                 options.RejectionStatusCode = StatusCodes.Status503ServiceUnavailable;
                 options.OnRejected = static (context, _) =>
                 {

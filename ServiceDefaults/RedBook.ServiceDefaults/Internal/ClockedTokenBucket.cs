@@ -1,9 +1,9 @@
 namespace RedBook.ServiceDefaults.Internal;
 
 /// <summary>
-/// A token bucket whose refill is computed lazily from <see cref="TimeProvider"/> timestamps (no timer, no
-/// <c>Stopwatch</c>), so a test clock drives it exactly, and whose rate and capacity can change in place without
-/// losing the tokens it holds.
+/// A token bucket refilled by its owner's <see cref="TimeProvider"/> timer (<see cref="Replenish"/>), so a test clock
+/// drives it exactly and the acquire path reads no clock at all; its rate and capacity change in place without losing
+/// the tokens it holds.
 /// </summary>
 /// <remarks>
 /// The framework's <c>TokenBucketRateLimiter</c> cannot serve here: with <c>AutoReplenishment = false</c> its
@@ -13,44 +13,27 @@ namespace RedBook.ServiceDefaults.Internal;
 /// </remarks>
 internal sealed class ClockedTokenBucket
 {
-    private readonly TimeProvider _timeProvider;
     private readonly Lock _gate = new();
     private double _tokens;
     private double _capacity;
-    private double _tokensPerTimestampTick;
-    private long _last;
+    private double _rate;
     private long _successful;
     private long _failed;
 
     /// <summary>Creates a full bucket.</summary>
-    public ClockedTokenBucket(TimeProvider timeProvider, double ratePerSecond, double capacity)
+    public ClockedTokenBucket(double ratePerSecond, double capacity)
     {
-        _timeProvider = timeProvider;
-        _last = timeProvider.GetTimestamp();
         SetShapeLocked(ratePerSecond, capacity);
         _tokens = _capacity;
     }
 
-    /// <summary>The permits per second.</summary>
-    public double Rate
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _tokensPerTimestampTick * _timeProvider.TimestampFrequency;
-            }
-        }
-    }
-
-    /// <summary>Tokens available now (whole permits).</summary>
+    /// <summary>Whole tokens available now.</summary>
     public long Available
     {
         get
         {
             lock (_gate)
             {
-                Refill(_timeProvider.GetTimestamp());
                 return (long)_tokens;
             }
         }
@@ -63,10 +46,8 @@ internal sealed class ClockedTokenBucket
     /// <summary>Takes <paramref name="permits"/> if they are all there.</summary>
     public bool TryTake(int permits)
     {
-        var now = _timeProvider.GetTimestamp();
         lock (_gate)
         {
-            Refill(now);
             if (_tokens >= permits)
             {
                 _tokens -= permits;
@@ -79,13 +60,20 @@ internal sealed class ClockedTokenBucket
         }
     }
 
+    /// <summary>Adds <paramref name="elapsed"/> worth of the rate, up to the capacity (the owner's timer calls this).</summary>
+    public void Replenish(TimeSpan elapsed)
+    {
+        lock (_gate)
+        {
+            _tokens = Math.Min(_capacity, _tokens + (_rate * elapsed.TotalSeconds));
+        }
+    }
+
     /// <summary>Changes the rate and capacity, keeping the tokens held (capped at the new capacity).</summary>
     public void Reshape(double ratePerSecond, double capacity)
     {
-        var now = _timeProvider.GetTimestamp();
         lock (_gate)
         {
-            Refill(now);
             SetShapeLocked(ratePerSecond, capacity);
             _tokens = Math.Min(_tokens, _capacity);
         }
@@ -93,17 +81,7 @@ internal sealed class ClockedTokenBucket
 
     private void SetShapeLocked(double ratePerSecond, double capacity)
     {
-        _tokensPerTimestampTick = Math.Max(0, ratePerSecond) / _timeProvider.TimestampFrequency;
+        _rate = Math.Max(0, ratePerSecond);
         _capacity = Math.Max(0, capacity);
-    }
-
-    private void Refill(long now)
-    {
-        var elapsed = now - _last;
-        if (elapsed > 0)
-        {
-            _tokens = Math.Min(_capacity, _tokens + (elapsed * _tokensPerTimestampTick));
-            _last = now;
-        }
     }
 }

@@ -156,11 +156,20 @@ public sealed class P2CBalancer<TEndpoint> : ILoadBalancer<TEndpoint>, ILoadBala
         }
 
         Interlocked.Decrement(ref node.InFlight);
-        var now = _timeProvider.GetTimestamp();
         var settings = Volatile.Read(ref _settings);
-        var latency = feedback.Latency is { } measured
-            ? Math.Max(0.0, measured.TotalSeconds)
-            : Math.Max(0L, now - pick.StartTimestamp) * settings.SecondsPerTick;
+        long now;
+        double latency;
+        if (feedback.Latency is { } measured)
+        {
+            // The caller measured the call: its end is the pick plus the latency, no clock read needed.
+            latency = Math.Max(0.0, measured.TotalSeconds);
+            now = pick.StartTimestamp + (long)(latency * settings.TicksPerSecond);
+        }
+        else
+        {
+            now = _timeProvider.GetTimestamp();
+            latency = Math.Max(0L, now - pick.StartTimestamp) * settings.SecondsPerTick;
+        }
         var previous = Interlocked.Exchange(ref node.Stamp, now);
 
         // The first sample replaces the initial values outright (w = 0), as kratos does for its first lag.
@@ -281,6 +290,8 @@ public sealed class P2CBalancer<TEndpoint> : ILoadBalancer<TEndpoint>, ILoadBala
 
         public required double SecondsPerTick { get; init; }
 
+        public required double TicksPerSecond { get; init; }
+
         public static Settings From(P2CBalancerOptions options, TimeProvider timeProvider)
         {
             Validator.ValidateObject(options, new ValidationContext(options), validateAllProperties: true);
@@ -295,6 +306,7 @@ public sealed class P2CBalancer<TEndpoint> : ILoadBalancer<TEndpoint>, ILoadBala
                 LatencyExponent = options.LatencyExponent,
                 NegativeInverseTauTicks = -1.0 / (options.DecayTime.TotalSeconds * frequency),
                 SecondsPerTick = 1.0 / frequency,
+                TicksPerSecond = frequency,
             };
         }
     }

@@ -10,7 +10,7 @@ public readonly struct PickFeedback
 {
     /// <summary>Creates feedback.</summary>
     /// <param name="success">False for failures that say the endpoint is unhealthy (unavailable, deadline exceeded, 5xx, connection errors).</param>
-    /// <param name="latency">The call's latency; null to measure it from the pick's timestamp.</param>
+    /// <param name="latency">The call's latency, measured from the pick (the completion is taken to be the pick plus this); null to measure it with the balancer's clock.</param>
     /// <param name="serverCpu">The server's CPU usage in [0, 1] (for example from <see cref="LoadBalancingConstants.ServerCpuHeader"/>); NaN when unknown.</param>
     public PickFeedback(bool success, TimeSpan? latency = null, double serverCpu = double.NaN)
     {

@@ -20,8 +20,8 @@ public enum QuotaMode
 /// <summary>
 /// The quota client, as a <see cref="RateLimiter"/> (so it plugs into ASP.NET Core's rate-limiting middleware and
 /// Polly's rate-limiter strategy). It leases a share of a resource's capacity from an <see cref="IQuotaStore"/> in one
-/// batch (a rate, not a permit per call), enforces it locally with a token bucket driven by the injected
-/// <see cref="TimeProvider"/> (reshaped in place, keeping its tokens, when the grant changes), refreshes the lease
+/// batch (a rate, not a permit per call), enforces it locally with a token bucket refilled every 100 ms by a timer of
+/// the injected <see cref="TimeProvider"/> (reshaped in place, keeping its tokens, when the grant changes), refreshes the lease
 /// every refresh interval, well before it expires, and early when the local bucket runs dry; when the store fails it backs off (1 s doubling to 1 min) and keeps the lease until it
 /// expires, then degrades to <see cref="QuotaOptions.StaticLimit"/> until the store answers again.
 /// </summary>
@@ -40,6 +40,8 @@ public sealed class QuotaRateLimiter : RateLimiter
 {
     private const double MinWants = 1.0;
 
+    private static readonly TimeSpan s_replenishPeriod = TimeSpan.FromMilliseconds(100);
+
     private static readonly RateLimitLease s_rejectedNoRate = new RejectedLease(QuotaConstants.ExhaustedReason, "The quota grants no permits.", TimeSpan.FromSeconds(1));
 
     private readonly string _resource;
@@ -49,6 +51,7 @@ public sealed class QuotaRateLimiter : RateLimiter
     private readonly TimeProvider _timeProvider;
     private readonly Lock _gate = new();
     private readonly ITimer _refreshTimer;
+    private readonly ITimer _replenishTimer;
     private readonly IDisposable? _optionsSubscription;
     private readonly ClockedTokenBucket _bucket;
     private RateLimitLease _rejected = s_rejectedNoRate;
@@ -80,7 +83,8 @@ public sealed class QuotaRateLimiter : RateLimiter
         _options = options;
         _timeProvider = timeProvider ?? TimeProvider.System;
         var initial = options.Get(resource);
-        _bucket = new ClockedTokenBucket(_timeProvider, initial.StaticLimit, Capacity(initial.StaticLimit, initial));
+        _bucket = new ClockedTokenBucket(initial.StaticLimit, Capacity(initial.StaticLimit, initial));
+        _replenishTimer = _timeProvider.CreateTimer(static s => ((QuotaRateLimiter)s!)._bucket.Replenish(s_replenishPeriod), this, s_replenishPeriod, s_replenishPeriod);
         _demandSince = _timeProvider.GetTimestamp();
         lock (_gate)
         {
@@ -222,6 +226,7 @@ public sealed class QuotaRateLimiter : RateLimiter
 
         _optionsSubscription?.Dispose();
         _refreshTimer.Dispose();
+        _replenishTimer.Dispose();
         _ = ReleaseQuietlyAsync();
     }
 

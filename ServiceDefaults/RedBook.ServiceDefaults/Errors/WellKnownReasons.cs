@@ -42,7 +42,4 @@ public static class WellKnownReasons
 
     /// <summary>Configuration names an HttpClient that nobody registered (reported by start-up validation).</summary>
     public const string UnknownClient = "REDBOOK_UNKNOWN_CLIENT";
-
-    /// <summary>The service is known but none of its endpoints may serve this request (its traffic colour, say).</summary>
-    public const string NoEndpoint = "REDBOOK_NO_ENDPOINT";
 }

@@ -43,7 +43,7 @@ internal static class ClientPipelineFactory
 
         if (options.LoadBalancing.Enabled)
         {
-            builder.AddStrategy(_ => new EndpointPickStrategy(runtime, parts.TimeProvider), new EndpointPickStrategyOptions());
+            builder.AddStrategy(_ => new EndpointPickStrategy(runtime), new EndpointPickStrategyOptions());
         }
 
         if (options.Breaker.Enabled)

@@ -8,8 +8,9 @@ namespace RedBook.ServiceDefaults.Http;
 /// <summary>The shared services every client runtime is built from (one instance per application).</summary>
 internal sealed class ClientPipelineParts
 {
-    public ClientPipelineParts(TimeProvider timeProvider, IConfiguration configuration, IHostEnvironment? environment, ClientTelemetry telemetry)
+    public ClientPipelineParts(TimeProvider timeProvider, IConfiguration configuration, IHostEnvironment? environment, ClientTelemetry telemetry, ClientBalancerCache balancers)
     {
+        Balancers = balancers;
         TimeProvider = timeProvider;
         Telemetry = telemetry;
         RetryBudgets = new RetryBudgetRegistry(timeProvider);
@@ -23,6 +24,9 @@ internal sealed class ClientPipelineParts
     public string CallerName { get; }
 
     public ClientTelemetry Telemetry { get; }
+
+    /// <summary>The balancers, per client, policy, service and colour.</summary>
+    public ClientBalancerCache Balancers { get; }
 
     /// <summary>The retry budgets, one per client (dependency), kept across pipeline rebuilds.</summary>
     public RetryBudgetRegistry RetryBudgets { get; }

@@ -1,6 +1,7 @@
 using Polly;
 using RedBook.ServiceDefaults.Discovery;
 using RedBook.ServiceDefaults.Errors;
+using RedBook.ServiceDefaults.LoadBalancing;
 using RedBook.ServiceDefaults.Metadata;
 using RedBook.ServiceDefaults.Resilience;
 
@@ -13,7 +14,7 @@ namespace RedBook.ServiceDefaults.Http;
 /// ends, reports its latency, success and the server's CPU back to the balancer. It sits inside the retry stage,
 /// so a retry re-picks. Requests to concrete hosts pass straight through.
 /// </summary>
-internal sealed class EndpointPickStrategy(ClientRuntime runtime, TimeProvider timeProvider) : ResilienceStrategy<HttpResponseMessage>
+internal sealed class EndpointPickStrategy(ClientRuntime runtime) : ResilienceStrategy<HttpResponseMessage>
 {
     protected override async ValueTask<Outcome<HttpResponseMessage>> ExecuteCore<TState>(
         Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback, ResilienceContext context, TState state)
@@ -30,11 +31,29 @@ internal sealed class EndpointPickStrategy(ClientRuntime runtime, TimeProvider t
         }
 
         var pick = balancer.Pick();
-        context.Properties.Set(ClientResilienceKeys.Endpoint, pick.Endpoint);
-        context.Properties.Set(RedBookResilienceKeys.BreakerKey, runtime.BreakerKeyOf(pick.Endpoint));
-        var started = timeProvider.GetTimestamp();
-        var outcome = await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
-        pick.Completion?.Complete(timeProvider.GetElapsedTime(started), IsSuccess(outcome), ServerCpu(outcome));
+        if (!pick.HasEndpoint)
+        {
+            return Outcome.FromException<HttpResponseMessage>(new RedBookException(new RedBookError(
+                ErrorCode.Unavailable,
+                LoadBalancingConstants.NoEndpointsReason,
+                $"The service '{uri.IdnHost}' has no endpoint left to pick.")));
+        }
+
+        context.Properties.Set(ClientResilienceKeys.Endpoint, pick.Endpoint!);
+        context.Properties.Set(RedBookResilienceKeys.BreakerKey, runtime.BreakerKeyOf(pick.Endpoint!));
+        var outcome = default(Outcome<HttpResponseMessage>);
+        var completed = false;
+        try
+        {
+            outcome = await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
+            completed = true;
+        }
+        finally
+        {
+            // Exactly one completion per pick, or the endpoint's in-flight count leaks.
+            balancer.Complete(pick, completed ? new PickFeedback(IsSuccess(outcome), serverCpu: ServerCpu(outcome)) : PickFeedback.Failed);
+        }
+
         return outcome;
     }
 
@@ -57,16 +76,18 @@ internal sealed class EndpointPickStrategy(ClientRuntime runtime, TimeProvider t
     internal static bool IsSuccess(in Outcome<HttpResponseMessage> outcome) =>
         outcome.Exception is null && outcome.Result is { } r && (int)r.StatusCode < 500;
 
-    private static int? ServerCpu(in Outcome<HttpResponseMessage> outcome)
+    /// <summary>The server's CPU from <see cref="LoadBalancingConstants.ServerCpuHeader"/>, or NaN.</summary>
+    private static double ServerCpu(in Outcome<HttpResponseMessage> outcome)
     {
         if (outcome.Result is { } response
-            && response.Headers.TryGetValues(ClientHeaders.ServerCpu, out var values)
-            && int.TryParse(values.FirstOrDefault(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var cpu)
-            && cpu is >= 0 and <= 1000)
+            && response.Headers.NonValidated.TryGetValues(LoadBalancingConstants.ServerCpuHeader, out var values))
         {
-            return cpu;
+            foreach (var value in values)
+            {
+                return PickFeedback.ParseServerCpu(value);
+            }
         }
 
-        return null;
+        return double.NaN;
     }
 }

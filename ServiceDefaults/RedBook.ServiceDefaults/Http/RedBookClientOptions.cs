@@ -57,11 +57,27 @@ public sealed class RedBookClientOptions : IValidatableObject
     }
 }
 
+/// <summary>How a client picks one endpoint of a logical service.</summary>
+public enum LoadBalancingPolicy
+{
+    /// <summary>
+    /// Power of two choices over latency and success EWMAs, in-flight counts and the server's reported CPU, with slow
+    /// start (the default). Tuned per service in <c>RedBook:LoadBalancing</c> / <c>RedBook:LoadBalancing:{service}</c>.
+    /// </summary>
+    PowerOfTwoChoices = 0,
+
+    /// <summary>Plain round robin: the baseline the load lab compares against.</summary>
+    RoundRobin = 1,
+}
+
 /// <summary>Endpoint picking (<c>RedBook:Clients:{name}:LoadBalancing</c>).</summary>
 public sealed class ClientLoadBalancingOptions
 {
     /// <summary>Resolve logical names and pick an endpoint. <value>Defaults to true.</value> When false, the request goes to the URI as written.</summary>
     public bool Enabled { get; set; } = true;
+
+    /// <summary>The policy. <value>Defaults to <see cref="LoadBalancingPolicy.PowerOfTwoChoices"/>.</value></summary>
+    public LoadBalancingPolicy Policy { get; set; } = LoadBalancingPolicy.PowerOfTwoChoices;
 }
 
 /// <summary>Deadline propagation (<c>RedBook:Clients:{name}:Deadline</c>).</summary>

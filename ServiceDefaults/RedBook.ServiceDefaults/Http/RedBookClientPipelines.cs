@@ -4,7 +4,6 @@ using System.Text.Json.Serialization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
-using RedBook.ServiceDefaults.Discovery;
 
 namespace RedBook.ServiceDefaults.Http;
 
@@ -21,7 +20,6 @@ internal sealed class RedBookClientPipelines : IDisposable
     private readonly ConcurrentDictionary<string, ClientRuntime> _runtimes = new(StringComparer.Ordinal);
     private readonly IOptionsMonitor<RedBookClientOptions> _options;
     private readonly IOptionsMonitorCache<RedBookClientOptions> _optionsCache;
-    private readonly ServiceEndpointResolver _resolver;
     private readonly ClientPipelineParts _parts;
     private readonly IDisposable? _reloadSubscription;
     private readonly IDisposable? _monitorSubscription;
@@ -32,12 +30,10 @@ internal sealed class RedBookClientPipelines : IDisposable
         IOptionsMonitor<RedBookClientOptions> options,
         IOptionsMonitorCache<RedBookClientOptions> optionsCache,
         IConfiguration configuration,
-        ServiceEndpointResolver resolver,
         ClientPipelineParts parts)
     {
         _options = options;
         _optionsCache = optionsCache;
-        _resolver = resolver;
         _parts = parts;
         _reloadSubscription = ChangeToken.OnChange(configuration.GetReloadToken, Invalidate);
         _monitorSubscription = options.OnChange((_, _) => Invalidate());
@@ -67,11 +63,11 @@ internal sealed class RedBookClientPipelines : IDisposable
                     return runtime;
                 }
 
-                runtime = new ClientRuntime(clientName, fresh, _resolver, _parts);
+                runtime = new ClientRuntime(clientName, fresh, _parts);
             }
             else
             {
-                runtime = new ClientRuntime(clientName, _options.Get(clientName), _resolver, _parts);
+                runtime = new ClientRuntime(clientName, _options.Get(clientName), _parts);
             }
 
             _runtimes[clientName] = runtime;

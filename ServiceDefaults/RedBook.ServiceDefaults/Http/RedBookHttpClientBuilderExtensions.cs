@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Options;
 using RedBook.ServiceDefaults.Discovery;
+using RedBook.ServiceDefaults.LoadBalancing;
 
 namespace RedBook.ServiceDefaults.Http;
 
@@ -75,7 +76,13 @@ public static class RedBookHttpClientBuilderExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IConfiguration>(),
             sp.GetService<IHostEnvironment>(),
-            sp.GetRequiredService<ClientTelemetry>()));
+            sp.GetRequiredService<ClientTelemetry>(),
+            sp.GetRequiredService<ClientBalancerCache>()));
+        services.AddRedBookLoadBalancing();
+        services.TryAddSingleton(sp => new ClientBalancerCache(
+            sp.GetRequiredService<LoadBalancerFactory>(),
+            sp.GetRequiredService<ServiceEndpointResolver>(),
+            sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<RedBookClientPipelines>();
         return names;
     }

@@ -32,6 +32,9 @@ public sealed class ClientHost : IAsyncDisposable
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "loadlab-client", EnvironmentName = Environments.Production });
         builder.Logging.ClearProviders();
         builder.Configuration["OTEL_SERVICE_NAME"] = "loadlab-client";
+        // Calls made outside a request have no ambient deadline; the library's 100 ms default is for service-to-service
+        // hops, so the lab's callers get 5 s unless a scenario sets its own.
+        builder.Configuration["RedBook:Clients:Defaults:Deadline:DefaultTimeout"] = "00:00:05";
         builder.Configuration.AddInMemoryCollection(configuration);
         builder.AddServiceDefaults();
         foreach (var name in clients)

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using RedBook.LoadLab.Infrastructure;
 using RedBook.ServiceDefaults.Deadline;
 using RedBook.ServiceDefaults.Errors;
+using RedBook.ServiceDefaults.Http;
 
 namespace RedBook.LoadLab.Scenarios;
 
@@ -101,7 +102,7 @@ public static class DeadlineChainScenario
                 await response.EnsureRedBookSuccessAsync(ctx.RequestAborted).ConfigureAwait(false);
                 return Results.Text("b");
             }),
-            builder => builder.Services.AddHttpClient("c"),
+            builder => builder.Services.AddHttpClient("c").AddRedBookPipeline(),
             new Dictionary<string, string?>
             {
                 ["services:c:http:0"] = c.Address.ToString(),
@@ -118,7 +119,7 @@ public static class DeadlineChainScenario
                 await response.EnsureRedBookSuccessAsync(ctx.RequestAborted).ConfigureAwait(false);
                 return Results.Text("a");
             }),
-            builder => builder.Services.AddHttpClient("b"),
+            builder => builder.Services.AddHttpClient("b").AddRedBookPipeline(),
             new Dictionary<string, string?>
             {
                 ["services:b:http:0"] = b.Address.ToString(),

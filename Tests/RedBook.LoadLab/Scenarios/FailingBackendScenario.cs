@@ -4,7 +4,8 @@ using RedBook.LoadLab.Infrastructure;
 namespace RedBook.LoadLab.Scenarios;
 
 /// <summary>
-/// 3. Failing backend. One backend rejects 90 % of what reaches it (503 Unavailable). The caller's SRE breaker
+/// 3. Failing backend. After a second of healthy traffic (so the breaker has history and no request is still in
+/// flight from a cold start), the backend rejects 90 % of what reaches it (503 Unavailable). The caller's SRE breaker
 /// (K = 1.5, a 2 s window for a short lab; retries off so only the breaker acts) throttles what it sends; then the
 /// backend heals and the time until the caller's success rate is back above 90 % is measured. A caller without the
 /// breaker is the baseline.
@@ -26,7 +27,7 @@ public static class FailingBackendScenario
         ArgumentNullException.ThrowIfNull(scale);
         var report = new ScenarioReport(
             "3. Failing backend: 90 % rejected, then healed",
-            $"One backend (5 ms) rejecting 90 % with 503 Unavailable; {Rate:0} rps open-loop for {scale.Duration.TotalSeconds:0} s, then healed and loaded for another {scale.Duration.TotalSeconds:0} s. Breaker K = {K}, window {Window.TotalSeconds:0} s, minimum 20 requests; retries off.",
+            $"One backend (5 ms); 1 s healthy, then rejecting 90 % with 503 Unavailable at {Rate:0} rps open-loop for {scale.Duration.TotalSeconds:0} s (figures from its steady state, after the first window, which still holds the healthy accepts), then healed and loaded for {RecoveryPhase(scale).TotalSeconds:0} s more. Breaker K = {K}, window {Window.TotalSeconds:0} s, minimum 20 requests (local rejections count as requests); retries off. Recovery = from healing to the first 250 ms bin after which every bin has ≥ 90 % success.",
             "Variant", "Calls", "Reached backend", "Accepted by backend", "Reached ÷ (K × accepted)", "Rejected locally", "Recovery after heal");
         var withBreaker = await RunVariantAsync(breaker: true, scale).ConfigureAwait(false);
         var without = await RunVariantAsync(breaker: false, scale).ConfigureAwait(false);
@@ -47,8 +48,12 @@ public static class FailingBackendScenario
         report.Check("breaker: far less reaches the backend than without it", "< 50 % of calls", 100.0 * withBreaker.Reached / withBreaker.Calls, withBreaker.Reached < 0.5 * withBreaker.Calls, 1);
         var recovery = withBreaker.Recovery?.TotalMilliseconds ?? double.PositiveInfinity;
         report.Check("breaker: traffic recovers within a window after healing", $"≤ {Window.TotalMilliseconds:0} ms", recovery, recovery <= Window.TotalMilliseconds, 0);
+        report.Check("breaker: traffic recovers at all (within the recovery phase)", $"≤ {RecoveryPhase(scale).TotalMilliseconds:0} ms", recovery, withBreaker.Recovery is not null, 0);
         return report;
     }
+
+    /// <summary>How long the healed backend is loaded: long enough for the SRE throttle's exponential climb back.</summary>
+    public static TimeSpan RecoveryPhase(LabScale scale) => TimeSpan.FromSeconds(Math.Max(15, scale.Duration.TotalSeconds * 2));
 
     /// <summary>The figures of one variant.</summary>
     public sealed record Variant(long Calls, long Reached, long Accepted, long LocallyRejected, TimeSpan? Recovery);
@@ -57,7 +62,7 @@ public static class FailingBackendScenario
     public static async Task<Variant> RunVariantAsync(bool breaker, LabScale scale)
     {
         ArgumentNullException.ThrowIfNull(scale);
-        var backend = new Backend("failing-0", TimeSpan.FromMilliseconds(5)) { RejectRatio = 0.9 };
+        var backend = new Backend("failing-0", TimeSpan.FromMilliseconds(5));
         await using var service = await LoopbackService.StartAsync("failing", backend.Map).ConfigureAwait(false);
         await using var caller = await ClientHost.StartAsync(
             new Dictionary<string, string?>
@@ -72,13 +77,23 @@ public static class FailingBackendScenario
             "failing").ConfigureAwait(false);
         var client = caller.Client("failing");
 
-        var failing = await LoadGenerator.RunAsync(Rate, scale.Duration, ct => LoadGenerator.GetAsync(client, "http://failing/work", ct)).ConfigureAwait(false);
-        var reached = backend.Received;
-        var accepted = backend.Completed;
+        await LoadGenerator.RunAsync(Rate, TimeSpan.FromSeconds(1), ct => LoadGenerator.GetAsync(client, "http://failing/work", ct)).ConfigureAwait(false);
+        backend.RejectRatio = 0.9;
+        var failingAt = TimeProvider.System.GetTimestamp();
+        var load = LoadGenerator.RunAsync(Rate, scale.Duration, ct => LoadGenerator.GetAsync(client, "http://failing/work", ct));
+
+        // The first window still holds the healthy phase's accepts; the steady state starts one window in.
+        await Task.Delay(Window, TimeProvider.System).ConfigureAwait(false);
+        var (reachedBefore, acceptedBefore) = (backend.Received, backend.Completed);
+        var failing = await load.ConfigureAwait(false);
+        var reached = backend.Received - reachedBefore;
+        var accepted = backend.Completed - acceptedBefore;
+        var steadyFrom = failingAt + (long)(Window.TotalSeconds * TimeProvider.System.TimestampFrequency);
+        failing = [.. failing.Where(c => c.StartTimestamp >= steadyFrom)];
 
         backend.RejectRatio = 0;
         var healedAt = TimeProvider.System.GetTimestamp();
-        var healed = await LoadGenerator.RunAsync(Rate, scale.Duration, ct => LoadGenerator.GetAsync(client, "http://failing/work", ct)).ConfigureAwait(false);
+        var healed = await LoadGenerator.RunAsync(Rate, RecoveryPhase(scale), ct => LoadGenerator.GetAsync(client, "http://failing/work", ct)).ConfigureAwait(false);
         return new Variant(failing.Count, reached, accepted, failing.Count(c => c.Outcome == CallOutcome.BreakerOpen), RecoveryTime(healed, healedAt));
     }
 

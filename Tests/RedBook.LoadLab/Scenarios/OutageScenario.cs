@@ -5,7 +5,7 @@ namespace RedBook.LoadLab.Scenarios;
 
 /// <summary>
 /// 5. Outage. Every replica fails every request (503 Unavailable, retryable). The caller retries idempotent GETs with
-/// the budgeted retry (3 attempts, 20 % budget plus a small floor per second, its defaults); the breaker is off for
+/// the budgeted retry (3 attempts, a 20 % budget, with and without its floor of 10 retries per second); the breaker is off for
 /// this client so only the budget limits the retries. Amplification = attempts that reached the replicas ÷ calls.
 /// A caller whose retries have no budget (three attempts, always) is the baseline.
 /// </summary>
@@ -22,11 +22,15 @@ public static class OutageScenario
             "5. Outage: retries within the budget",
             $"Two replicas failing every request with 503 Unavailable; {Rate:0} rps open-loop GETs for {scale.Duration.TotalSeconds:0} s; 3 attempts per call; breaker off for this client.",
             "Variant", "Calls", "Attempts reaching replicas", "Amplification");
-        var budgeted = await RunVariantAsync(budgeted: true, scale).ConfigureAwait(false);
-        var unbudgeted = await RunVariantAsync(budgeted: false, scale).ConfigureAwait(false);
-        report.Row("budgeted retry (20 % + floor)", budgeted.Calls.ToString(CultureInfo.InvariantCulture), budgeted.Attempts.ToString(CultureInfo.InvariantCulture), Stats.F(budgeted.Amplification, 2) + "×");
-        report.Row("no budget (ratio 10, i.e. unlimited)", unbudgeted.Calls.ToString(CultureInfo.InvariantCulture), unbudgeted.Attempts.ToString(CultureInfo.InvariantCulture), Stats.F(unbudgeted.Amplification, 2) + "×");
-        report.Check("outage: amplification ≤ 1.2×", "≤ 1.20", budgeted.Amplification, budgeted.Amplification <= 1.2);
+        var ratioOnly = await RunVariantAsync(Budget.RatioOnly, scale).ConfigureAwait(false);
+        var defaults = await RunVariantAsync(Budget.Defaults, scale).ConfigureAwait(false);
+        var unbudgeted = await RunVariantAsync(Budget.Unlimited, scale).ConfigureAwait(false);
+        report.Row("budget 20 %, no floor", ratioOnly.Calls.ToString(CultureInfo.InvariantCulture), ratioOnly.Attempts.ToString(CultureInfo.InvariantCulture), Stats.F(ratioOnly.Amplification, 2) + "×");
+        report.Row("budget defaults: 20 % + 10 retries/s floor (a 100-retry reserve over the 10 s TTL)", defaults.Calls.ToString(CultureInfo.InvariantCulture), defaults.Attempts.ToString(CultureInfo.InvariantCulture), Stats.F(defaults.Amplification, 2) + "×");
+        report.Row("no budget (ratio 10: every call retried)", unbudgeted.Calls.ToString(CultureInfo.InvariantCulture), unbudgeted.Attempts.ToString(CultureInfo.InvariantCulture), Stats.F(unbudgeted.Amplification, 2) + "×");
+        report.Check("outage, 20 % budget: amplification ≤ 1.2×", "≤ 1.20", ratioOnly.Amplification, ratioOnly.Amplification <= 1.2);
+        var allowance = 1 + 0.2 + (100.0 / defaults.Calls);
+        report.Check("outage, default budget: within 20 % + the floor's reserve", $"≤ {Stats.F(allowance, 2)}", defaults.Amplification, defaults.Amplification <= allowance);
         return report;
     }
 
@@ -37,8 +41,21 @@ public static class OutageScenario
         public double Amplification => Calls == 0 ? double.NaN : (double)Attempts / Calls;
     }
 
+    /// <summary>The retry budget a variant runs with.</summary>
+    public enum Budget
+    {
+        /// <summary>20 % of recent calls, no floor.</summary>
+        RatioOnly,
+
+        /// <summary>The retry strategy's defaults: 20 % plus 10 retries per second.</summary>
+        Defaults,
+
+        /// <summary>Effectively no budget.</summary>
+        Unlimited,
+    }
+
     /// <summary>Runs one variant on fresh replicas and a fresh caller.</summary>
-    public static async Task<Variant> RunVariantAsync(bool budgeted, LabScale scale)
+    public static async Task<Variant> RunVariantAsync(Budget budget, LabScale scale)
     {
         ArgumentNullException.ThrowIfNull(scale);
         var backends = new[] { new Backend("down-0", TimeSpan.Zero) { RejectRatio = 1 }, new Backend("down-1", TimeSpan.Zero) { RejectRatio = 1 } };
@@ -53,7 +70,11 @@ public static class OutageScenario
             ["RedBook:Clients:down:Retry:MaxAttempts"] = "3",
             ["RedBook:Clients:down:Retry:BaseDelay"] = "00:00:00.010",
         };
-        if (!budgeted)
+        if (budget == Budget.RatioOnly)
+        {
+            config["RedBook:Clients:down:Retry:MinRetriesPerSecond"] = "0";
+        }
+        else if (budget == Budget.Unlimited)
         {
             config["RedBook:Clients:down:Retry:BudgetRatio"] = "10";
             config["RedBook:Clients:down:Retry:MinRetriesPerSecond"] = "10000";

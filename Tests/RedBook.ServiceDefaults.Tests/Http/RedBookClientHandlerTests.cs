@@ -6,6 +6,7 @@ using RedBook.ServiceDefaults.Discovery;
 using RedBook.ServiceDefaults.Deadline;
 using RedBook.ServiceDefaults.Errors;
 using RedBook.ServiceDefaults.Http;
+using RedBook.ServiceDefaults.LoadBalancing;
 using RedBook.ServiceDefaults.Metadata;
 
 namespace RedBook.ServiceDefaults.Tests.Http;
@@ -66,6 +67,7 @@ public class RedBookClientHandlerTests
         ["services:feed:http:0"] = "http://10.0.0.1:8080",
         ["services:feed:http:1"] = "http://10.0.0.2:8080",
         ["RedBook:Clients:feed:Deadline:DefaultTimeout"] = "00:00:05",
+        ["RedBook:Clients:feed:LoadBalancing:Policy"] = "RoundRobin", // deterministic alternation; P2C is covered by the load proof
         ["OTEL_SERVICE_NAME"] = "bff",
     };
 
@@ -280,7 +282,6 @@ public class RedBookClientHandlerTests
         var values = TwoReplicas();
         values["RedBook:Clients:feed:Retry:Enabled"] = "false";
         values["RedBook:Clients:feed:Breaker:MinimumRequests"] = "5";
-        values["RedBook:Clients:feed:LoadBalancing:Policy"] = "RoundRobin";
         var (sp, network) = Build(values);
         using var _ = sp;
         network.Respond = (_, request) => request.RequestUri!.Host == "10.0.0.1" ? Unavailable() : new HttpResponseMessage(HttpStatusCode.OK);
@@ -338,7 +339,7 @@ public class RedBookClientHandlerTests
         var ex = await Assert.ThrowsAsync<RedBookException>(() => client.GetAsync(new Uri("http://canary/x")));
 
         Assert.Equal(ErrorCode.Unavailable, ex.Error.Code);
-        Assert.Equal(WellKnownReasons.NoEndpoint, ex.Error.Reason);
+        Assert.Equal(LoadBalancingConstants.NoEndpointsReason, ex.Error.Reason);
         Assert.Empty(network.Sent);
     }
 

@@ -1,0 +1,21 @@
+using RedBook.LoadLab.Infrastructure;
+using RedBook.LoadLab.Scenarios;
+
+namespace RedBook.FunctionalTests.LoadProof;
+
+/// <summary>Scenario 3 of the HA proof, short and with wide margins (the load lab reports the precise figures).</summary>
+[Collection(LoadProofCollection.Name)]
+public class FailingBackendTests
+{
+    [Fact]
+    public async Task SreBreaker_BackendRejects90Percent_KeepsWhatReachesItNearKTimesAcceptsAndRecovers()
+    {
+        var v = await FailingBackendScenario.RunVariantAsync(breaker: true, LabScale.Quick);
+
+        var detail = $"calls {v.Calls}, reached {v.Reached}, accepted {v.Accepted}, rejected locally {v.LocallyRejected}, recovery {v.Recovery}";
+        Assert.True(v.Reached < 0.5 * v.Calls, detail);
+        Assert.True(v.Reached <= (3 * FailingBackendScenario.K * v.Accepted) + 30, detail);
+        Assert.True(v.LocallyRejected > 0.3 * v.Calls, detail);
+        Assert.NotNull(v.Recovery);
+    }
+}

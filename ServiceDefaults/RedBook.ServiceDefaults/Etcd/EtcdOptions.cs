@@ -35,12 +35,12 @@ public class EtcdOptions
 
     /// <summary>The first delay before retrying after etcd could not be reached; it doubles up to <see cref="RetryBackoffMax"/>.</summary>
     /// <value>200 milliseconds.</value>
-    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:10:00")]
     public TimeSpan RetryBackoffInitial { get; set; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>The longest delay between retries while etcd is unreachable.</summary>
     /// <value>10 seconds.</value>
-    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
     public TimeSpan RetryBackoffMax { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Copies every setting of this instance onto <paramref name="target"/>.</summary>

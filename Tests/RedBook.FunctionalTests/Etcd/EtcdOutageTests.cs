@@ -109,4 +109,33 @@ public sealed class EtcdOutageTests(EtcdOutageFixture fixture, ITestOutputHelper
         Assert.Equal([prefix + "a", prefix + "b", prefix + "c", prefix + "a"], events.Where(e => e.Key!.StartsWith(prefix, StringComparison.Ordinal)).Select(e => e.Key!).ToArray());
         Assert.Equal([first, second, third, fourth], events.Where(e => e.Key!.StartsWith(prefix, StringComparison.Ordinal)).Select(e => e.Revision).ToArray());
     }
+
+    [Fact]
+    public async Task AddRedBookEtcd_EtcdComesBackWithoutItsData_InstanceRegistersAgainAndWatchersReRead()
+    {
+        var service = "wiped-" + Guid.NewGuid().ToString("N")[..8];
+        using (var seed = fixture.Etcd.CreateClient())
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                await seed.PutAsync("/outage/filler", Encoding.UTF8.GetBytes(i.ToString(System.Globalization.CultureInfo.InvariantCulture)), 0, s_none); // move the revision well past what a fresh store starts at
+            }
+        }
+
+        await using var server = await RedBookEtcdHost.StartAsync(fixture.Etcd.Endpoint, service);
+        await using var caller = await RedBookEtcdHost.StartAsync(fixture.Etcd.Endpoint, "caller-" + Guid.NewGuid().ToString("N")[..8]);
+        await Poll.UntilAsync(() => caller.DiscoveryContract.GetEndpoints(service).Count == 1, "the caller discovers the server");
+
+        await fixture.Etcd.RestartEmptyAsync();
+        using var client = fixture.Etcd.CreateClient();
+        await client.PutAsync($"/redbook/config/{service}/Feature/AfterWipe", Encoding.UTF8.GetBytes("yes"), 0, s_none);
+
+        await Poll.UntilAsync(() => server.App.Configuration["Feature:AfterWipe"] == "yes", "the config watch re-reads the new store", TimeSpan.FromSeconds(30));
+        await Poll.UntilAsync(
+            async () => (await client.RangeAsync($"/redbook/services/{service}/", true, s_none)).Kvs.Count == 1,
+            "the server registers again in the new store",
+            TimeSpan.FromSeconds(30));
+        await Poll.UntilAsync(() => caller.DiscoveryContract.GetEndpoints(service).Count == 1, "the caller still (again) resolves the server");
+        Assert.True(server.Logs.Contains(LogLevel.Warning, "etcd lost or restored its data"), string.Join('\n', server.Logs.Entries));
+    }
 }

@@ -167,6 +167,14 @@ public sealed class EtcdProcess : IAsyncDisposable
         await StartAsync();
     }
 
+    /// <summary>Restarts etcd with an empty data directory: it comes back as a new cluster at revision 1, leases gone.</summary>
+    public async Task RestartEmptyAsync()
+    {
+        await StopAsync();
+        Directory.Delete(DataDirectory, recursive: true);
+        await StartAsync();
+    }
+
     /// <summary>A client of our own library against this member.</summary>
     internal EtcdClient CreateClient(string? username = null, string? password = null)
     {

@@ -246,7 +246,8 @@ internal sealed partial class EtcdClient : IDisposable
     /// Watches <paramref name="key"/> (or the prefix) from <paramref name="startRevision"/> (0: from now) as an
     /// endless stream. After a disconnect it reconnects with backoff, failing over between endpoints, and resumes
     /// at the revision after the last event it yielded, so no change is missed or repeated. When that history has
-    /// been compacted away, it re-reads the range and yields a snapshot, then watches on from there.
+    /// been compacted away, or etcd came back with an older store than the watcher had seen, it re-reads the range
+    /// and yields a snapshot, then watches on from there.
     /// </summary>
     public async IAsyncEnumerable<EtcdWatchUpdate> WatchAsync(string key, bool prefix, long startRevision, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -295,9 +296,19 @@ internal sealed partial class EtcdClient : IDisposable
                         if (message.Created)
                         {
                             backoff.Reset();
+                            var current = message.Header?.Revision ?? 0;
                             if (next == 0)
                             {
-                                next = (message.Header?.Revision ?? 0) + 1;
+                                next = current + 1;
+                            }
+                            else if (current > 0 && current < next - 1)
+                            {
+                                // The store is behind what we already saw: etcd came back without its data (or from
+                                // an older backup). Waiting for revision `next` would silently skip everything up
+                                // to it, so re-read the range instead, as after a compaction.
+                                Log.WatchStoreRewound(_logger, key, next - 1, current);
+                                compacted = true;
+                                break;
                             }
 
                             continue;
@@ -737,6 +748,9 @@ internal sealed partial class EtcdClient : IDisposable
 
         [LoggerMessage(7, LogLevel.Warning, "Could not re-read {Key} after compaction: {Reason}")]
         public static partial void WatchRereadFailed(ILogger logger, string key, string reason);
+
+        [LoggerMessage(11, LogLevel.Warning, "etcd watch on {Key}: the store is at revision {Current}, behind the {Seen} already seen (etcd lost or restored its data); re-reading the range")]
+        public static partial void WatchStoreRewound(ILogger logger, string key, long seen, long current);
 
         [LoggerMessage(8, LogLevel.Warning, "etcd lease {LeaseId} is gone (expired or revoked)")]
         public static partial void LeaseLost(ILogger logger, long leaseId);

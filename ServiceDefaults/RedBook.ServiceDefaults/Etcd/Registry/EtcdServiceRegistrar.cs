@@ -37,6 +37,7 @@ internal sealed partial class EtcdServiceRegistrar : BackgroundService, IShutdow
     private string? _instanceId;
     private List<string> _addresses = [];
     private DateTimeOffset? _registeredAt;
+    private byte[] _published = [];
     private long _leaseId;
     private int _deregistered;
     private int _registrations;
@@ -158,7 +159,9 @@ internal sealed partial class EtcdServiceRegistrar : BackgroundService, IShutdow
                     leaseId = lease.Id;
                     Interlocked.Exchange(ref _leaseId, leaseId);
                     _registeredAt ??= _timeProvider.GetUtcNow();
-                    await _client.PutAsync(_key, Serialize(), leaseId, cancellationToken).ConfigureAwait(false);
+                    var record = Serialize();
+                    await _client.PutAsync(_key, record, leaseId, cancellationToken).ConfigureAwait(false);
+                    Volatile.Write(ref _published, record);
                     Interlocked.Increment(ref _registrations);
                     Log.Registered(_logger, _key, leaseId, lease.Ttl);
                     backoff.Reset();
@@ -189,9 +192,16 @@ internal sealed partial class EtcdServiceRegistrar : BackgroundService, IShutdow
             return;
         }
 
+        var record = Serialize();
+        if (record.AsSpan().SequenceEqual(Volatile.Read(ref _published)))
+        {
+            return; // Options fire on every configuration reload; only a changed record is worth a write.
+        }
+
         try
         {
-            await _client.PutAsync(_key, Serialize(), leaseId, _deregistering.Token).ConfigureAwait(false);
+            await _client.PutAsync(_key, record, leaseId, _deregistering.Token).ConfigureAwait(false);
+            Volatile.Write(ref _published, record);
             Log.Republished(_logger, _key);
         }
         catch (Exception ex) when (ex is RedBookException or OperationCanceledException or ObjectDisposedException)

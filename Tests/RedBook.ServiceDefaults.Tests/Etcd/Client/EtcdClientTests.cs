@@ -212,7 +212,7 @@ public sealed class EtcdClientTests : IDisposable
             .OnJson("/v3/watch", created + Event(5, "/p/a", "1") + Event(6, "/p/b", "2"))
             .OnJson("/v3/watch", created + $"{{\"result\":{{{Header},\"events\":[{{\"type\":\"DELETE\",\"kv\":{{\"key\":\"{FakeEtcdHandler.B64("/p/a")}\",\"mod_revision\":\"7\"}}}}]}}}}\n");
         using var client = CreateClient();
-        using var cts = new CancellationTokenSource();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30)); // a safety limit against a runaway loop
         var seen = new List<(EtcdEventType, string?, long)>();
 
         await foreach (var update in client.WatchAsync("/p/", prefix: true, 5, cts.Token))
@@ -236,11 +236,12 @@ public sealed class EtcdClientTests : IDisposable
         _handler
             .OnJson("/v3/watch", $"{{\"result\":{{{Header},\"created\":true}}}}\n{{\"result\":{{\"header\":{{}},\"canceled\":true,\"compact_revision\":\"8\"}}}}\n")
             .OnJson("/v3/kv/range", $"{{\"header\":{{\"revision\":\"12\"}},\"kvs\":[{{\"key\":\"{FakeEtcdHandler.B64("/p/a")}\",\"value\":\"{FakeEtcdHandler.B64("x")}\",\"mod_revision\":\"10\"}}]}}")
-            .OnJson("/v3/watch", $"{{\"result\":{{{Header},\"created\":true}}}}\n" + Event(13, "/p/c", "3"));
+            .OnJson("/v3/watch", "{\"result\":{\"header\":{\"revision\":\"12\"},\"created\":true}}\n" + Event(13, "/p/c", "3"));
         using var client = CreateClient();
         var updates = new List<EtcdWatchUpdate>();
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30)); // a safety limit against a runaway loop
 
-        await foreach (var update in client.WatchAsync("/p/", prefix: true, 2, CancellationToken.None))
+        await foreach (var update in client.WatchAsync("/p/", prefix: true, 2, limit.Token))
         {
             updates.Add(update);
             if (updates.Count == 2)
@@ -254,6 +255,33 @@ public sealed class EtcdClientTests : IDisposable
         Assert.Equal("/p/a", Assert.Single(updates[0].Snapshot!).Key);
         Assert.Equal(13, Assert.Single(updates[1].Events).Kv.ModRevision);
         Assert.Contains("\"start_revision\":\"13\"", _handler.Requests.Where(r => r.Path == "/v3/watch").Last().Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WatchAsync_EtcdCameBackWithAnOlderStore_ReReadsInsteadOfWaitingForTheOldRevision()
+    {
+        _handler
+            .OnJson("/v3/watch", "{\"result\":{\"header\":{\"revision\":\"29\"},\"created\":true}}\n" + Event(30, "/p/a", "1"))
+            .OnJson("/v3/watch", "{\"result\":{\"header\":{\"revision\":\"2\"},\"created\":true}}\n")
+            .OnJson("/v3/kv/range", $"{{\"header\":{{\"revision\":\"2\"}},\"kvs\":[{{\"key\":\"{FakeEtcdHandler.B64("/p/z")}\",\"value\":\"{FakeEtcdHandler.B64("new")}\",\"mod_revision\":\"2\"}}]}}")
+            .OnJson("/v3/watch", $"{{\"result\":{{\"header\":{{\"revision\":\"2\"}},\"created\":true}}}}\n" + Event(3, "/p/y", "later"));
+        using var client = CreateClient();
+        var updates = new List<EtcdWatchUpdate>();
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30)); // a safety limit against a runaway loop
+
+        await foreach (var update in client.WatchAsync("/p/", prefix: true, 30, limit.Token))
+        {
+            updates.Add(update);
+            if (updates.Count == 3)
+            {
+                break;
+            }
+        }
+
+        Assert.Equal(30, Assert.Single(updates[0].Events).Kv.ModRevision);
+        Assert.Equal("/p/z", Assert.Single(updates[1].Snapshot!).Key);
+        Assert.Equal(3, Assert.Single(updates[2].Events).Kv.ModRevision);
+        Assert.Equal(["\"start_revision\":\"30\"", "\"start_revision\":\"31\"", "\"start_revision\":\"3\""], _handler.Requests.Where(r => r.Path == "/v3/watch").Select(r => r.Body[r.Body.IndexOf("\"start_revision\"", StringComparison.Ordinal)..^2]).ToArray());
     }
 
     private static string Event(long revision, string key, string value) =>

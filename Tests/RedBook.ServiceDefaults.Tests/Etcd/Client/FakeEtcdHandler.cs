@@ -41,6 +41,46 @@ internal sealed class FakeEtcdHandler : HttpMessageHandler
             return respond(request, body);
         }
 
+        if (path == "/v3/watch")
+        {
+            // Out of script: a watch that stays open and quiet, so a watcher under test idles instead of spinning.
+            return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(new QuietStream()) };
+        }
+
         throw new HttpRequestException($"Connection refused (no scripted answer for {path})");
+    }
+
+    private sealed class QuietStream : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            return 0;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -23,7 +23,12 @@ public enum CallOutcome
 }
 
 /// <summary>One call's record.</summary>
-public readonly record struct CallRecord(long StartTimestamp, TimeSpan Latency, CallOutcome Outcome, string? ServedBy);
+/// <param name="StartTimestamp">When the call started (<see cref="TimeProvider.System"/> timestamp).</param>
+/// <param name="Latency">How long it took.</param>
+/// <param name="Outcome">How it ended.</param>
+/// <param name="ServedBy">The replica that answered, when one did.</param>
+/// <param name="Reason">The error's reason (or the exception's type), for failures.</param>
+public readonly record struct CallRecord(long StartTimestamp, TimeSpan Latency, CallOutcome Outcome, string? ServedBy, string? Reason = null);
 
 /// <summary>
 /// An open-loop load generator: it starts calls at a fixed rate whatever the latency (as real users do), so an
@@ -84,15 +89,15 @@ public static class LoadGenerator
             }
 
             var error = await response.ReadErrorAsync(cancellationToken).ConfigureAwait(false);
-            return new CallRecord(start, time.GetElapsedTime(start), Classify(error), servedBy);
+            return new CallRecord(start, time.GetElapsedTime(start), Classify(error), servedBy, error?.Reason);
         }
         catch (RedBookException ex)
         {
-            return new CallRecord(start, time.GetElapsedTime(start), Classify(ex.Error), null);
+            return new CallRecord(start, time.GetElapsedTime(start), Classify(ex.Error), null, ex.Error.Reason);
         }
-        catch (HttpRequestException)
+        catch (HttpRequestException ex)
         {
-            return new CallRecord(start, time.GetElapsedTime(start), CallOutcome.Failed, null);
+            return new CallRecord(start, time.GetElapsedTime(start), CallOutcome.Failed, null, ex.GetType().Name);
         }
     }
 

@@ -20,6 +20,17 @@ public static class Stats
     public static double Share(IReadOnlyCollection<CallRecord> records, Func<CallRecord, bool> predicate) =>
         records.Count == 0 ? 0 : (double)records.Count(predicate) / records.Count;
 
+    /// <summary>Counts of the reasons of calls that did not succeed, most frequent first (<c>REASON×n, ...</c>), or "none".</summary>
+    public static string Failures(IEnumerable<CallRecord> records)
+    {
+        var groups = records.Where(r => r.Outcome != CallOutcome.Ok)
+            .GroupBy(r => r.Reason ?? r.Outcome.ToString())
+            .OrderByDescending(g => g.Count())
+            .Select(g => $"{g.Key}×{g.Count()}")
+            .ToArray();
+        return groups.Length == 0 ? "none" : string.Join(", ", groups);
+    }
+
     /// <summary>Formats a number for the table.</summary>
     public static string F(double value, int decimals = 1) =>
         double.IsNaN(value) ? "n/a" : value.ToString("F" + decimals, System.Globalization.CultureInfo.InvariantCulture);

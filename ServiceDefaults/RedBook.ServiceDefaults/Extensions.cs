@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using RedBook.ServiceDefaults.Http;
 using RedBook.ServiceDefaults.Server;
+using RedBook.ServiceDefaults.Telemetry;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -20,22 +21,31 @@ public static class RedBookServiceDefaultsExtensions
     /// <summary>The readiness endpoint path.</summary>
     public const string HealthPath = "/health";
 
-    /// <summary>Adds RedBook's service defaults: health checks (more behaviours join in later issues).</summary>
+    /// <summary>
+    /// Adds RedBook's service defaults: the server pipeline (error model, metadata, deadline, shedding, rate limits,
+    /// access log, graceful shutdown), OpenTelemetry, health checks, governance, and the HTTP client pipeline.
+    /// </summary>
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddRedBookServer();
+        builder.AddRedBookTelemetry();
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
         builder.Services.ConfigureHttpClientDefaults(static http => http.AddRedBookPipeline());
         return builder;
     }
 
-    /// <summary>Maps <c>/health</c> (readiness, every check) and <c>/alive</c> (liveness, checks tagged "live").</summary>
+    /// <summary>
+    /// Adds the rate limiter (BBR shedding, per-route limits, optional CoDel) at this point of the pipeline and maps
+    /// <c>/health</c> (readiness, every check), <c>/alive</c> (liveness, checks tagged "live") and the governance
+    /// endpoints under <c>/_redbook</c> (management port or loopback only).
+    /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.UseRedBookServer();
         app.MapHealthChecks(HealthPath);
         app.MapHealthChecks(AlivePath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") });
         return app;

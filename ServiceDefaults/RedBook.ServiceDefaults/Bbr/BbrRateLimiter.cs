@@ -158,10 +158,9 @@ public sealed class BbrRateLimiter : RateLimiter
     /// <inheritdoc />
     /// <remarks>BBR never queues: the answer is immediate.</remarks>
     protected override ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        return new ValueTask<RateLimitLease>(AttemptAcquireCore(permitCount));
-    }
+        => cancellationToken.IsCancellationRequested
+            ? ValueTask.FromCanceled<RateLimitLease>(cancellationToken)
+            : new ValueTask<RateLimitLease>(AttemptAcquireCore(permitCount));
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)

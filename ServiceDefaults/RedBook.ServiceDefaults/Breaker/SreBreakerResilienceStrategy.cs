@@ -9,6 +9,7 @@ namespace RedBook.ServiceDefaults.Breaker;
 /// <summary>Rejects calls locally with the SRE adaptive-throttling probability of their key, and records each outcome.</summary>
 internal sealed class SreBreakerResilienceStrategy<T> : ResilienceStrategy<T>
 {
+    private readonly TimeProvider _timeProvider;
     private readonly ResilienceStrategyTelemetry _telemetry;
     private readonly Func<Outcome<T>, bool> _isFailure;
     private readonly ISreThrottleProvider _provider;
@@ -17,6 +18,7 @@ internal sealed class SreBreakerResilienceStrategy<T> : ResilienceStrategy<T>
 
     public SreBreakerResilienceStrategy(SreBreakerStrategyOptions<T> options, TimeProvider timeProvider, ResilienceStrategyTelemetry telemetry)
     {
+        _timeProvider = timeProvider;
         _telemetry = telemetry;
         _isFailure = options.IsFailure;
         _provider = options.ThrottleProvider ?? new SreThrottleRegistry(timeProvider, options.RandomSource);
@@ -33,7 +35,9 @@ internal sealed class SreBreakerResilienceStrategy<T> : ResilienceStrategy<T>
             ? _provider.GetThrottle(key, _throttleOptions)
             : _defaultThrottle;
 
-        if (!throttle.TryAcquire(out var dropRatio))
+        // One clock read per call: the outcome is recorded in the bucket where the call started.
+        var started = _timeProvider.GetTimestamp();
+        if (!throttle.TryAcquire(started, out var dropRatio))
         {
             return Reject(context, throttle, dropRatio);
         }
@@ -54,7 +58,7 @@ internal sealed class SreBreakerResilienceStrategy<T> : ResilienceStrategy<T>
         {
             if (context.IsDeadlineElapsed())
             {
-                throttle.RecordFailure(); // the dependency did not answer within the budget.
+                throttle.RecordFailure(started); // the dependency did not answer within the budget.
             }
 
             return outcome; // otherwise the caller gave up: that says nothing about the dependency.
@@ -62,11 +66,11 @@ internal sealed class SreBreakerResilienceStrategy<T> : ResilienceStrategy<T>
 
         if (_isFailure(outcome))
         {
-            throttle.RecordFailure();
+            throttle.RecordFailure(started);
         }
         else
         {
-            throttle.RecordSuccess();
+            throttle.RecordSuccess(started);
         }
 
         return outcome;

@@ -11,7 +11,7 @@ namespace RedBook.ServiceDefaults.Breaker;
 /// </summary>
 /// <remarks>
 /// Usable on its own (the HTTP pipeline keeps one per endpoint): call <see cref="TryAcquire()"/> before the call and
-/// <see cref="RecordSuccess"/> or <see cref="RecordFailure"/> after it. Thread-safe and allocation-free.
+/// <see cref="RecordSuccess()"/> or <see cref="RecordFailure()"/> after it. Thread-safe and allocation-free.
 /// </remarks>
 public sealed class SreThrottle
 {
@@ -60,16 +60,21 @@ public sealed class SreThrottle
 
     /// <summary>
     /// Decides whether a request may go out. False means it was rejected locally (and counted as a request without
-    /// an accept); true means the caller must report the outcome with <see cref="RecordSuccess"/> or
-    /// <see cref="RecordFailure"/>.
+    /// an accept); true means the caller must report the outcome with <see cref="RecordSuccess()"/> or
+    /// <see cref="RecordFailure()"/>.
     /// </summary>
     public bool TryAcquire() => TryAcquire(out _);
 
     /// <summary>As <see cref="TryAcquire()"/>, also giving the drop probability the decision used.</summary>
-    public bool TryAcquire(out double dropRatio)
+    public bool TryAcquire(out double dropRatio) => TryAcquire(_timeProvider.GetTimestamp(), out dropRatio);
+
+    /// <summary>
+    /// As <see cref="TryAcquire(out double)"/> at <paramref name="now"/>, a <see cref="TimeProvider.GetTimestamp"/>
+    /// value the caller already read (the strategy reuses it to record the outcome, saving a clock read per call).
+    /// </summary>
+    public bool TryAcquire(long now, out double dropRatio)
     {
         var state = _state;
-        var now = _timeProvider.GetTimestamp();
         var (requests, accepts) = state.Counts(now);
         dropRatio = state.DropRatio(requests, accepts);
         if (dropRatio <= 0 || _random() >= dropRatio)
@@ -86,6 +91,12 @@ public sealed class SreThrottle
 
     /// <summary>Records a request the dependency failed.</summary>
     public void RecordFailure() => _state.Window.Add(_timeProvider.GetTimestamp(), 0);
+
+    /// <summary>Records an accepted request in the bucket of <paramref name="timestamp"/> (e.g. the call's start).</summary>
+    public void RecordSuccess(long timestamp) => _state.Window.Add(timestamp, 1);
+
+    /// <summary>Records a failed request in the bucket of <paramref name="timestamp"/> (e.g. the call's start).</summary>
+    public void RecordFailure(long timestamp) => _state.Window.Add(timestamp, 0);
 
     /// <summary>Applies new options; a new K or minimum applies at once, a new window or bucket count starts fresh.</summary>
     public void Configure(SreThrottleOptions options)

@@ -8,7 +8,7 @@ namespace RedBook.ServiceDefaults.LoadBalancing;
 /// </summary>
 /// <typeparam name="TEndpoint">What is picked: a <c>ServiceEndpoint</c>, a gRPC subchannel, a test double.</typeparam>
 /// <remarks>
-/// <para>Every <see cref="Pick"/> that returns an endpoint must be followed by exactly one
+/// <para>Every <see cref="Pick()"/> that returns an endpoint must be followed by exactly one
 /// <see cref="Complete(in PickResult{TEndpoint}, in PickFeedback)"/>, or the endpoint's in-flight count leaks.</para>
 /// <para>Implementations are thread-safe. Picks read an immutable snapshot of the endpoint set; updates replace the
 /// snapshot (copy-on-write) and keep the statistics of endpoints that stay.</para>
@@ -24,6 +24,13 @@ public interface ILoadBalancer<TEndpoint>
 
     /// <summary>Picks an endpoint for one call. Returns a result with <see cref="PickResult{TEndpoint}.HasEndpoint"/> false when the set is empty.</summary>
     PickResult<TEndpoint> Pick();
+
+    /// <summary>
+    /// Picks an endpoint for one call that starts at <paramref name="timestamp"/> (a <see cref="TimeProvider.GetTimestamp"/>
+    /// value of the balancer's clock), for a caller that has just read the clock anyway (a client pipeline computing its
+    /// deadline): the pick then reads no clock.
+    /// </summary>
+    PickResult<TEndpoint> Pick(long timestamp);
 
     /// <summary>Reports how the call that <paramref name="pick"/> started ended. Safe to call with a result that has no endpoint.</summary>
     void Complete(in PickResult<TEndpoint> pick, in PickFeedback feedback);

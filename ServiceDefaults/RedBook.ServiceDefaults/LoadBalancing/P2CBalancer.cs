@@ -96,7 +96,10 @@ public sealed class P2CBalancer<TEndpoint> : ILoadBalancer<TEndpoint>, ILoadBala
     }
 
     /// <inheritdoc />
-    public PickResult<TEndpoint> Pick()
+    public PickResult<TEndpoint> Pick() => Pick(_timeProvider.GetTimestamp());
+
+    /// <inheritdoc />
+    public PickResult<TEndpoint> Pick(long timestamp)
     {
         var nodes = _set.Nodes;
         if (nodes.Length == 0)
@@ -104,7 +107,7 @@ public sealed class P2CBalancer<TEndpoint> : ILoadBalancer<TEndpoint>, ILoadBala
             return default;
         }
 
-        var now = _timeProvider.GetTimestamp();
+        var now = timestamp;
         EndpointNode<TEndpoint> chosen;
         var forced = false;
         if (nodes.Length == 1)

@@ -1,7 +1,7 @@
 namespace RedBook.ServiceDefaults.LoadBalancing;
 
 /// <summary>
-/// The outcome of <see cref="ILoadBalancer{TEndpoint}.Pick"/>: the chosen endpoint and the completion token (the
+/// The outcome of <see cref="ILoadBalancer{TEndpoint}.Pick()"/>: the chosen endpoint and the completion token (the
 /// endpoint's statistics and the pick's start timestamp). A struct, so picking allocates nothing. Pass it back to
 /// <see cref="ILoadBalancer{TEndpoint}.Complete(in PickResult{TEndpoint}, in PickFeedback)"/> exactly once.
 /// </summary>

@@ -37,7 +37,10 @@ public sealed class RoundRobinBalancer<TEndpoint> : ILoadBalancer<TEndpoint>, IL
     string ILoadBalancerTelemetrySource.Policy => "round_robin";
 
     /// <inheritdoc />
-    public PickResult<TEndpoint> Pick()
+    public PickResult<TEndpoint> Pick() => Pick(_timeProvider.GetTimestamp());
+
+    /// <inheritdoc />
+    public PickResult<TEndpoint> Pick(long timestamp)
     {
         var nodes = _set.Nodes;
         if (nodes.Length == 0)
@@ -49,7 +52,7 @@ public sealed class RoundRobinBalancer<TEndpoint> : ILoadBalancer<TEndpoint>, IL
         var node = nodes[index];
         Interlocked.Increment(ref node.InFlight);
         Interlocked.Increment(ref node.Picks);
-        return new PickResult<TEndpoint>(node, _timeProvider.GetTimestamp(), forced: false);
+        return new PickResult<TEndpoint>(node, timestamp, forced: false);
     }
 
     /// <inheritdoc />

@@ -12,7 +12,9 @@ public class LoadBalancerBenchmarks : IDisposable
 {
     private P2CBalancer<string> _p2c = null!;
     private RoundRobinBalancer<string> _roundRobin = null!;
+    private readonly TimeProvider _clock = TimeProvider.System;
     private PickFeedback _feedback;
+    private long _timestamp;
 
     [GlobalSetup]
     public void Setup()
@@ -28,6 +30,7 @@ public class LoadBalancerBenchmarks : IDisposable
         _roundRobin = new RoundRobinBalancer<string>("bench", TimeProvider.System);
         _roundRobin.UpdateEndpoints(endpoints);
         _feedback = new PickFeedback(true, TimeSpan.FromMilliseconds(3));
+        _timestamp = _clock.GetTimestamp();
 
         // Warm the statistics so scores are real numbers, not the cold-start values.
         for (var i = 0; i < 10_000; i++)
@@ -45,6 +48,10 @@ public class LoadBalancerBenchmarks : IDisposable
         return pick.Endpoint;
     }
 
+    /// <summary>The floor: the one clock read every pick makes (TimeProvider.System → Stopwatch), for reading the others on a noisy machine.</summary>
+    [Benchmark]
+    public long Clock_GetTimestamp() => _clock.GetTimestamp();
+
     [Benchmark]
     public string? P2C_PickComplete()
     {
@@ -58,6 +65,15 @@ public class LoadBalancerBenchmarks : IDisposable
     {
         // The pick alone; the raw in-flight decrement stands in for Complete so the counts do not drift.
         var pick = _p2c.Pick();
+        Interlocked.Decrement(ref pick.Node!.InFlight);
+        return pick.Endpoint;
+    }
+
+    /// <summary>The pick given the caller's timestamp (a pipeline that read the clock for its deadline): no clock read.</summary>
+    [Benchmark]
+    public string? P2C_PickAt()
+    {
+        var pick = _p2c.Pick(_timestamp += 100);
         Interlocked.Decrement(ref pick.Node!.InFlight);
         return pick.Endpoint;
     }

@@ -85,13 +85,13 @@ public class ClientPipelineBenchmarks : IDisposable
                 // Per attempt: pick an endpoint, ask its throttle, "send", record, complete.
                 var pick = self._balancer.Pick();
                 var throttle = pick.Endpoint!.Throttle;
-                if (!throttle.TryAcquire())
+                if (!throttle.TryAcquire(pick.StartTimestamp, out var ratio) && ratio > 0)
                 {
                     self._balancer.Complete(pick, PickFeedback.Failed);
                     return Outcome.FromResultAsValueTask("rejected");
                 }
 
-                throttle.RecordSuccess();
+                throttle.RecordSuccess(pick.StartTimestamp);
                 self._balancer.Complete(pick, PickFeedback.Succeeded);
                 return Outcome.FromResultAsValueTask("dummy");
             },

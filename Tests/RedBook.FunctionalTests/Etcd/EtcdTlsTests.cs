@@ -69,4 +69,16 @@ public sealed class EtcdTlsTests(EtcdTlsFixture fixture) : IClassFixture<EtcdTls
             (configuration as IDisposable)?.Dispose();
         }
     }
+
+    [Fact]
+    public async Task AddRedBookEtcd_HttpsEndpointWithPrivateCa_RegistersAndDiscoversOverTls()
+    {
+        var service = "tls-" + Guid.NewGuid().ToString("N")[..8];
+        await using var host = await RedBookEtcdHost.StartAsync(fixture.Etcd.Endpoint, service, configureSource: o => o.CreateHttpHandler = fixture.Etcd.CreateTrustingHandler);
+
+        await Poll.UntilAsync(() => host.DiscoveryContract.GetEndpoints(service).Count == 1, "the instance registers and discovers itself over TLS");
+
+        using var client = fixture.Etcd.CreateClient();
+        Assert.Single((await client.RangeAsync($"/redbook/services/{service}/", true, s_none)).Kvs);
+    }
 }

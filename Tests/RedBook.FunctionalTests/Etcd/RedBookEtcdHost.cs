@@ -33,7 +33,7 @@ internal sealed class RedBookEtcdHost : IAsyncDisposable
 
     public IServiceDiscoveryProvider DiscoveryContract => App.Services.GetServices<IServiceDiscoveryProvider>().OfType<EtcdServiceDiscoveryProvider>().Single();
 
-    public static async Task<RedBookEtcdHost> StartAsync(string etcdEndpoint, string serviceName, IDictionary<string, string?>? settings = null)
+    public static async Task<RedBookEtcdHost> StartAsync(string etcdEndpoint, string serviceName, IDictionary<string, string?>? settings = null, Action<RedBook.ServiceDefaults.Etcd.Configuration.EtcdConfigurationOptions>? configureSource = null)
     {
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -57,7 +57,7 @@ internal sealed class RedBookEtcdHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(logs);
         builder.Logging.SetMinimumLevel(LogLevel.Information);
-        builder.AddRedBookEtcd();
+        builder.AddRedBookEtcd(configureSource);
         var app = builder.Build();
         app.MapGet("/", () => Results.Text(serviceName + " " + DateTime.UtcNow.Ticks.ToString(CultureInfo.InvariantCulture)));
         await app.StartAsync();

@@ -31,6 +31,8 @@ internal sealed class KestrelApp : IAsyncDisposable
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+        // The machine is shared and noisy: the default deadline is generous unless a test sets it.
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["RedBook:Server:DefaultTimeout"] = "00:00:30" });
         if (settings is not null)
         {
             builder.Configuration.AddInMemoryCollection(settings);

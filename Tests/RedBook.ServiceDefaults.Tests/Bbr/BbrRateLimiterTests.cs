@@ -381,6 +381,20 @@ public class BbrRateLimiterTests
     }
 
     [Fact]
+    public async Task AcquireAsync_CancelledToken_ReturnsCancelledTaskWithoutCounting()
+    {
+        using var limiter = Create();
+        using var cts = new CancellationTokenSource();
+        await cts.CancelAsync();
+
+        var pending = limiter.AcquireAsync(1, cts.Token);
+
+        Assert.True(pending.IsCanceled);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await pending);
+        Assert.Equal(0, limiter.InFlight);
+    }
+
+    [Fact]
     public void GetStatistics_CountsSuccessesAndFailures()
     {
         using var limiter = Create();

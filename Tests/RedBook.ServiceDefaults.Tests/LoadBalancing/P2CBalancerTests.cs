@@ -336,4 +336,17 @@ public class P2CBalancerTests
 
         Assert.Equal(1.0, balancer.GetSnapshot().Single(s => s.Key == "new").SlowStartFactor);
     }
+
+    [Fact]
+    public void Pick_WithCallerTimestamp_UsesItForLatencyAndStarvation()
+    {
+        var balancer = Create(keys: ["only"]);
+        var start = _time.GetTimestamp() - TimeSpan.FromMilliseconds(20).Ticks; // the caller read the clock 20 ms ago
+
+        var pick = balancer.Pick(start);
+        balancer.Complete(pick, PickFeedback.Succeeded);
+
+        Assert.Equal(start, pick.StartTimestamp);
+        Assert.Equal(0.020, balancer.GetSnapshot()[0].Latency.TotalSeconds, 6);
+    }
 }

@@ -1,0 +1,126 @@
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging.Abstractions;
+using RedBook.ServiceDefaults.Lifecycle;
+using RedBook.ServiceDefaults.Tests.Server;
+using RedBook.Testing;
+
+namespace RedBook.ServiceDefaults.Tests.Lifecycle;
+
+public class GracefulShutdownServiceTests
+{
+    private readonly ManualTimeProvider _time = new();
+    private readonly ShutdownState _state = new();
+
+    private GracefulShutdownService Create(ShutdownOptions options, params IShutdownParticipant[] participants) =>
+        new(_state, participants, new StaticOptionsMonitor<ShutdownOptions>(options), _time, NullLogger<GracefulShutdownService>.Instance);
+
+    [Fact]
+    public async Task StoppingAsync_RunsParticipantsAfterRefusingWorkAndBeforeDraining()
+    {
+        _state.TryEnter();
+        var participant = new Participant(_ => Task.CompletedTask) { State = _state };
+        using var service = Create(new ShutdownOptions(), participant);
+
+        var stopping = service.StoppingAsync(CancellationToken.None);
+
+        Assert.True(participant.Called);
+        Assert.True(participant.SawShuttingDown);
+        Assert.Equal(1, participant.SawInFlight);
+        Assert.False(stopping.IsCompleted);
+        _state.Exit();
+        await stopping.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task StoppingAsync_DrainTimeout_GivesUpOnStuckRequests()
+    {
+        _state.TryEnter();
+        using var service = Create(new ShutdownOptions { DrainTimeout = TimeSpan.FromSeconds(10) });
+
+        var stopping = service.StoppingAsync(CancellationToken.None);
+        _time.Advance(TimeSpan.FromSeconds(9));
+        Assert.False(stopping.IsCompleted);
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        await stopping.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(1, _state.InFlight);
+    }
+
+    [Fact]
+    public async Task StoppingAsync_ParticipantThrowsOrHangs_OthersStillRun()
+    {
+        var hanging = new Participant(token => Task.Delay(Timeout.InfiniteTimeSpan, _time, token));
+        var throwing = new Participant(_ => throw new InvalidOperationException("registry down"));
+        var last = new Participant(_ => Task.CompletedTask);
+        using var service = Create(new ShutdownOptions { ParticipantTimeout = TimeSpan.FromSeconds(2) }, hanging, throwing, last);
+
+        var stopping = service.StoppingAsync(CancellationToken.None);
+        Assert.False(last.Called);
+        _time.Advance(TimeSpan.FromSeconds(2));
+        await stopping.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(throwing.Called);
+        Assert.True(last.Called);
+    }
+
+    [Fact]
+    public void OnSignal_Second_ExitsAtOnce()
+    {
+        using var service = Create(new ShutdownOptions());
+        var exits = new List<PosixSignal>();
+        service.ExitAtOnce = exits.Add;
+
+        service.OnSignal(PosixSignal.SIGTERM);
+        Assert.Empty(exits);
+        service.OnSignal(PosixSignal.SIGINT);
+
+        Assert.Equal([PosixSignal.SIGINT], exits);
+    }
+
+    [Fact]
+    public async Task OnSignal_SecondDuringDrain_AbandonsTheDrain()
+    {
+        _state.TryEnter();
+        using var service = Create(new ShutdownOptions { DrainTimeout = TimeSpan.FromMinutes(5) });
+        service.ExitAtOnce = _ => { };
+        service.OnSignal(PosixSignal.SIGTERM);
+        var stopping = service.StoppingAsync(CancellationToken.None);
+        Assert.False(stopping.IsCompleted);
+
+        service.OnSignal(PosixSignal.SIGTERM);
+
+        await stopping.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public void OnSignal_SecondWithExitDisabled_DoesNothing()
+    {
+        using var service = Create(new ShutdownOptions { ExitOnSecondSignal = false });
+        var exited = false;
+        service.ExitAtOnce = _ => exited = true;
+
+        service.OnSignal(PosixSignal.SIGTERM);
+        service.OnSignal(PosixSignal.SIGTERM);
+
+        Assert.False(exited);
+    }
+
+    private sealed class Participant(Func<CancellationToken, Task> action) : IShutdownParticipant
+    {
+        public ShutdownState? State { get; init; }
+
+        public bool Called { get; private set; }
+
+        public bool SawShuttingDown { get; private set; }
+
+        public int SawInFlight { get; private set; }
+
+        public Task OnShutdownStartingAsync(CancellationToken cancellationToken)
+        {
+            Called = true;
+            SawShuttingDown = State?.IsShuttingDown ?? false;
+            SawInFlight = State?.InFlight ?? -1;
+            return action(cancellationToken);
+        }
+    }
+}

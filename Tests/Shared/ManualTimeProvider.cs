@@ -9,6 +9,7 @@ public sealed class ManualTimeProvider : TimeProvider
 {
     private readonly Lock _gate = new();
     private readonly List<ManualTimer> _timers = [];
+    private readonly List<(int Count, TaskCompletionSource Signal)> _timerWaiters = [];
     private DateTimeOffset _now;
     private long _ticks;
 
@@ -54,6 +55,45 @@ public sealed class ManualTimeProvider : TimeProvider
                 return _timers.Count(t => t.DueAt is not null);
             }
         }
+    }
+
+    /// <summary>
+    /// Completes once at least <paramref name="count"/> timers are scheduled: an explicit signal that code under
+    /// test has reached its next timed wait (e.g. re-armed a delay), so a test never spins on a guess.
+    /// </summary>
+    public Task WhenActiveTimersAsync(int count)
+    {
+        var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            if (_timers.Count(t => t.DueAt is not null) >= count)
+            {
+                return Task.CompletedTask;
+            }
+
+            _timerWaiters.Add((count, signal));
+        }
+
+        return signal.Task;
+    }
+
+    private void SignalTimerWaiters()
+    {
+        List<TaskCompletionSource>? ready = null;
+        lock (_gate)
+        {
+            var active = _timers.Count(t => t.DueAt is not null);
+            for (var i = _timerWaiters.Count - 1; i >= 0; i--)
+            {
+                if (active >= _timerWaiters[i].Count)
+                {
+                    (ready ??= []).Add(_timerWaiters[i].Signal);
+                    _timerWaiters.RemoveAt(i);
+                }
+            }
+        }
+
+        ready?.ForEach(static signal => signal.TrySetResult());
     }
 
     /// <summary>Moves time forward, firing every timer that falls due on the way, each at its own due time.</summary>
@@ -140,8 +180,10 @@ public sealed class ManualTimeProvider : TimeProvider
 
                 DueAt = dueTime == Timeout.InfiniteTimeSpan ? null : owner._ticks + Math.Max(0, dueTime.Ticks);
                 Period = period == Timeout.InfiniteTimeSpan || period == TimeSpan.Zero ? null : period.Ticks;
-                return true;
             }
+
+            owner.SignalTimerWaiters();
+            return true;
         }
 
         public void Dispose()

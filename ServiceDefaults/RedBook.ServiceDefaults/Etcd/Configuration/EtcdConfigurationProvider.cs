@@ -30,6 +30,11 @@ internal sealed partial class EtcdConfigurationProvider : ConfigurationProvider,
     private readonly Lock _gate = new();
     private readonly string _appPrefix;
     private readonly string _globalPrefix;
+    // While a change is validated, the validating thread (and only it) reads the candidate through this view,
+    // so other readers never see a value that is about to be rejected.
+    [ThreadStatic]
+    private static (EtcdConfigurationProvider Owner, ProbeView View)? s_probe;
+
     private Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private IEtcdConfigurationValidator? _validator;
     private IReadOnlyDictionary<string, string> _baselineFailures = new Dictionary<string, string>();
@@ -87,10 +92,9 @@ internal sealed partial class EtcdConfigurationProvider : ConfigurationProvider,
             if (withEtcd.Count > 0 && _entries.Count > 0)
             {
                 var all = _entries;
-                Publish(new Dictionary<string, Entry>(StringComparer.Ordinal));
-                withoutEtcd = validator.Validate();
-                Publish(all);
+                withoutEtcd = Probe(new Dictionary<string, Entry>(StringComparer.Ordinal), validator);
                 var current = withEtcd;
+                var kept = all;
                 foreach (var key in all.Keys.Order(StringComparer.Ordinal).ToArray())
                 {
                     if (IsSubset(current, withoutEtcd))
@@ -98,23 +102,22 @@ internal sealed partial class EtcdConfigurationProvider : ConfigurationProvider,
                         break;
                     }
 
-                    var candidate = new Dictionary<string, Entry>(_entries, StringComparer.Ordinal);
+                    var candidate = new Dictionary<string, Entry>(kept, StringComparer.Ordinal);
                     candidate.Remove(key);
-                    Publish(candidate);
-                    var failures = validator.Validate();
+                    var failures = Probe(candidate, validator);
                     if (failures.Count < current.Count)
                     {
                         Log.RejectedByValidation(_logger, key, Describe(NewFailures(current, failures)));
                         current = failures;
-                    }
-                    else
-                    {
-                        Publish(all.Where(e => _entries.ContainsKey(e.Key) || e.Key == key).ToDictionary(StringComparer.Ordinal));
+                        kept = candidate;
                     }
                 }
 
                 withEtcd = current;
-                OnReloadSafely();
+                if (Publish(kept))
+                {
+                    OnReloadSafely();
+                }
             }
 
             _validator = validator;
@@ -334,38 +337,74 @@ internal sealed partial class EtcdConfigurationProvider : ConfigurationProvider,
         }
     }
 
-    /// <summary>Publishes <paramref name="candidate"/> and reloads; rolls back when it makes something fail.</summary>
+    /// <summary>
+    /// Validates <paramref name="candidate"/> before anyone else can read it, then publishes it and reloads;
+    /// a change that makes something fail is rejected without ever becoming visible.
+    /// </summary>
     private void Commit(Dictionary<string, Entry> candidate, string changedKey)
     {
-        var previous = _entries;
-        if (!Publish(candidate))
+        if (!HasChanged(ToData(candidate)))
         {
+            _entries = candidate;
             return;
         }
 
-        OnReloadSafely();
-        if (_validator is null)
+        if (_validator is not null)
         {
-            Log.Applied(_logger, changedKey);
-            return;
-        }
+            var failures = Probe(candidate, _validator);
+            var introduced = NewFailures(_baselineFailures, failures);
+            if (introduced.Count > 0)
+            {
+                Log.RejectedByValidation(_logger, changedKey, Describe(introduced));
+                return;
+            }
 
-        var failures = _validator.Validate();
-        var introduced = NewFailures(_baselineFailures, failures);
-        if (introduced.Count == 0)
-        {
             _baselineFailures = failures;
-            Log.Applied(_logger, changedKey);
-            return;
         }
 
-        Publish(previous);
+        Publish(candidate);
         OnReloadSafely();
-        Log.RejectedByValidation(_logger, changedKey, Describe(introduced));
+        Log.Applied(_logger, changedKey);
     }
+
+    /// <summary>Runs <paramref name="validator"/> against <paramref name="candidate"/>, seen by this thread only.</summary>
+    private IReadOnlyDictionary<string, string> Probe(Dictionary<string, Entry> candidate, IEtcdConfigurationValidator validator)
+    {
+        var outer = s_probe;
+        s_probe = (this, new ProbeView(ToData(candidate)));
+        try
+        {
+            return validator.Validate();
+        }
+        finally
+        {
+            s_probe = outer;
+        }
+    }
+
+    /// <inheritdoc />
+    public override bool TryGet(string key, out string? value) =>
+        s_probe is { } probe && ReferenceEquals(probe.Owner, this) ? probe.View.TryGet(key, out value) : base.TryGet(key, out value);
+
+    /// <inheritdoc />
+    public override IEnumerable<string> GetChildKeys(IEnumerable<string> earlierKeys, string? parentPath) =>
+        s_probe is { } probe && ReferenceEquals(probe.Owner, this) ? probe.View.GetChildKeys(earlierKeys, parentPath) : base.GetChildKeys(earlierKeys, parentPath);
 
     /// <summary>Makes <paramref name="entries"/> the provider's data. Returns false when the data did not change.</summary>
     private bool Publish(Dictionary<string, Entry> entries)
+    {
+        var data = ToData(entries);
+        _entries = entries;
+        var changed = HasChanged(data);
+        Data = data;
+        return changed;
+    }
+
+    private bool HasChanged(Dictionary<string, string?> data) =>
+        data.Count != Data.Count || data.Any(pair => !Data.TryGetValue(pair.Key, out var old) || old != pair.Value);
+
+    /// <summary>The configuration data <paramref name="entries"/> stand for: app keys win over global ones.</summary>
+    private static Dictionary<string, string?> ToData(Dictionary<string, Entry> entries)
     {
         var data = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         foreach (var entry in entries.Values)
@@ -384,10 +423,7 @@ internal sealed partial class EtcdConfigurationProvider : ConfigurationProvider,
             }
         }
 
-        _entries = entries;
-        var changed = data.Count != Data.Count || data.Any(pair => !Data.TryGetValue(pair.Key, out var old) || old != pair.Value);
-        Data = data;
-        return changed;
+        return data;
     }
 
     private void OnReloadSafely()
@@ -447,6 +483,12 @@ internal sealed partial class EtcdConfigurationProvider : ConfigurationProvider,
         string.Join("; ", failures.Select(f => $"{f.Key}: {f.Value}"));
 
     private sealed record Entry(string ConfigurationKey, string Value, bool FromApp);
+
+    /// <summary>Candidate data, read the way the provider reads its own.</summary>
+    private sealed class ProbeView : ConfigurationProvider
+    {
+        public ProbeView(IDictionary<string, string?> data) => Data = data;
+    }
 
     private static partial class Log
     {

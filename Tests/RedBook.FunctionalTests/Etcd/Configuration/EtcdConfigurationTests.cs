@@ -143,19 +143,37 @@ public sealed class EtcdConfigurationTests(EtcdFixture fixture, ITestOutputHelpe
         await client.PutAsync(key, Utf8("7"), 0, s_none);
         await Poll.UntilAsync(() => host.Knobs.Count == 7, "Count is 7");
 
+        using var readersDone = new CancellationTokenSource();
+        var reader = Task.Run(() => ReadWhileChanging(host, readersDone.Token)); // an application reading its options all along
+
         await client.PutAsync(key, Utf8("seven"), 0, s_none);
         await client.PutAsync($"/redbook/config/{app}/Test/Knobs/Degrade", Utf8("true"), 0, s_none);
-        await Poll.UntilAsync(() => host.Knobs.Degrade, "a later good change applies");
+        await Poll.UntilAsync(() => host.Knobs.Degrade, "a later good change applies"); // the barrier: "seven" was handled before it
         await client.PutAsync(key, Utf8("5000"), 0, s_none); // out of [Range(0, 1000)]
         await client.PutAsync($"/redbook/config/{app}/Test/Knobs/Label", Utf8("after"), 0, s_none);
-        await Poll.UntilAsync(() => host.Knobs.Label == "after", "a later good change applies");
+        await Poll.UntilAsync(() => host.Knobs.Label == "after", "a later good change applies"); // the barrier: "5000" was handled before it
+        await readersDone.CancelAsync();
 
+        Assert.Equal(new[] { 7 }, await reader); // readers never saw a rejected value, nor a failure to bind one
         Assert.Equal(7, host.Knobs.Count);
         Assert.Equal("7", host.Configuration["Test:Knobs:Count"]);
         Assert.True(host.Logs.Contains(LogLevel.Warning, $"Rejected the change of etcd key {key}"), string.Join('\n', host.Logs.Entries));
         Assert.Equal(2, host.Logs.Entries.Count(e => e.Message.StartsWith($"Rejected the change of etcd key {key}", StringComparison.Ordinal)));
         await client.PutAsync(key, Utf8("8"), 0, s_none);
         await Poll.UntilAsync(() => host.Knobs.Count == 8, "a good value after bad ones applies");
+    }
+
+    /// <summary>Reads the options until cancelled; returns every distinct Count seen (a read that throws fails the test).</summary>
+    private static async Task<int[]> ReadWhileChanging(ConfiguredHost host, CancellationToken done)
+    {
+        var seen = new SortedSet<int>();
+        while (!done.IsCancellationRequested)
+        {
+            seen.Add(host.Knobs.Count);
+            await Task.Yield();
+        }
+
+        return [.. seen];
     }
 
     [Fact]

@@ -158,10 +158,10 @@ public sealed class EtcdClientTests : IDisposable
 
         for (var i = 1; i <= 3; i++)
         {
-            await WaitUntilAsync(() => _time.ActiveTimers == 1);
+            await Signalled(_time.WhenActiveTimersAsync(1)); // the loop has armed its (backoff) delay
             _time.Advance(TimeSpan.FromSeconds(1));
-            var expected = i;
-            await WaitUntilAsync(() => _handler.Requests.Count == expected);
+            await Signalled(_handler.WhenRequestsAsync("/v3/lease/keepalive", i)); // ...and the delay led to exactly one more attempt
+            Assert.Equal(i, _handler.Requests.Count);
         }
 
         await loop.WaitAsync(TimeSpan.FromSeconds(30));
@@ -182,27 +182,18 @@ public sealed class EtcdClientTests : IDisposable
 
         for (var i = 1; i <= 4; i++)
         {
-            await WaitUntilAsync(() => _time.ActiveTimers == 1);
+            await Signalled(_time.WhenActiveTimersAsync(1)); // the loop has armed its interval delay
             _time.Advance(TimeSpan.FromSeconds(3));
-            var expected = i;
-            await WaitUntilAsync(() => _handler.Requests.Count == expected);
+            await Signalled(_handler.WhenRequestsAsync("/v3/lease/keepalive", i)); // ...and the delay led to exactly one renewal
+            Assert.Equal(i, _handler.Requests.Count);
         }
 
         await loop.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(4, _handler.Requests.Count);
     }
 
-    /// <summary>Lets the loop under test reach its next await (bounded, so a bug fails instead of hanging).</summary>
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var limit = DateTime.UtcNow.AddSeconds(30); // a safety limit against hangs, not a timing assertion
-        while (!condition() && DateTime.UtcNow < limit)
-        {
-            await Task.Yield();
-        }
-
-        Assert.True(condition());
-    }
+    /// <summary>Awaits an explicit signal from the fake clock or handler; the limit only turns a bug into a failure instead of a hang.</summary>
+    private static Task Signalled(Task signal) => signal.WaitAsync(TimeSpan.FromSeconds(30));
 
     [Fact]
     public async Task WatchAsync_StreamEnds_ReconnectsFromTheRevisionAfterTheLastEvent()

@@ -9,7 +9,30 @@ internal sealed class FakeEtcdHandler : HttpMessageHandler
 {
     private readonly ConcurrentDictionary<string, ConcurrentQueue<Func<HttpRequestMessage, string, HttpResponseMessage>>> _script = new();
 
+    private readonly Lock _gate = new();
+    private readonly List<(string Path, int Count, TaskCompletionSource Signal)> _waiters = [];
+
     public ConcurrentQueue<(string Path, string Body, string? Authorization, string Host)> Requests { get; } = new();
+
+    /// <summary>
+    /// Completes once <paramref name="count"/> requests for <paramref name="path"/> have arrived: an explicit signal
+    /// that the code under test has sent them, so a test awaits it instead of spinning.
+    /// </summary>
+    public Task WhenRequestsAsync(string path, int count)
+    {
+        var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            if (Requests.Count(r => r.Path == path) >= count)
+            {
+                return Task.CompletedTask;
+            }
+
+            _waiters.Add((path, count, signal));
+        }
+
+        return signal.Task;
+    }
 
     public FakeEtcdHandler On(string path, Func<HttpRequestMessage, string, HttpResponseMessage> respond)
     {
@@ -30,7 +53,22 @@ internal sealed class FakeEtcdHandler : HttpMessageHandler
         var body = request.Content is null ? string.Empty : await request.Content.ReadAsStringAsync(cancellationToken);
         var path = request.RequestUri!.AbsolutePath;
         request.Headers.TryGetValues("Authorization", out var auth);
-        Requests.Enqueue((path, body, auth?.FirstOrDefault(), request.RequestUri.Authority));
+        List<TaskCompletionSource>? ready = null;
+        lock (_gate)
+        {
+            Requests.Enqueue((path, body, auth?.FirstOrDefault(), request.RequestUri.Authority));
+            for (var i = _waiters.Count - 1; i >= 0; i--)
+            {
+                var waiter = _waiters[i];
+                if (Requests.Count(r => r.Path == waiter.Path) >= waiter.Count)
+                {
+                    (ready ??= []).Add(waiter.Signal);
+                    _waiters.RemoveAt(i);
+                }
+            }
+        }
+
+        ready?.ForEach(static signal => signal.TrySetResult());
         if (request.RequestUri.Port == 1)
         {
             throw new HttpRequestException("Connection refused (fake)");

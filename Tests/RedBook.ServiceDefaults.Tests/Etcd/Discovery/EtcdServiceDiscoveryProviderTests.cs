@@ -76,11 +76,7 @@ public sealed class EtcdServiceDiscoveryProviderSyncTests : IDisposable
 
         await provider.StartAsync(CancellationToken.None);
         await provider.Synced.WaitAsync(TimeSpan.FromSeconds(30));
-        var limit = DateTime.UtcNow.AddSeconds(30); // a safety limit against hangs, not a timing assertion
-        while (!_handler.Requests.Any(r => r.Path == "/v3/watch") && DateTime.UtcNow < limit)
-        {
-            await Task.Yield();
-        }
+        await _handler.WhenRequestsAsync("/v3/watch", 1).WaitAsync(TimeSpan.FromSeconds(30)); // the limit only stops a hang
 
         for (var i = 0; i < 5; i++)
         {

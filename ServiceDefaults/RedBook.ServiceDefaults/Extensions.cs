@@ -23,7 +23,8 @@ public static class RedBookServiceDefaultsExtensions
 
     /// <summary>
     /// Adds RedBook's service defaults: the server pipeline (error model, metadata, deadline, shedding, rate limits,
-    /// access log, graceful shutdown), OpenTelemetry, health checks, governance, and the HTTP client pipeline.
+    /// access log, graceful shutdown), OpenTelemetry, health checks, governance, the HTTP client pipeline, and — when
+    /// <c>RedBook:Etcd:Endpoints</c> is set — etcd configuration, registration and discovery.
     /// </summary>
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
@@ -34,6 +35,7 @@ public static class RedBookServiceDefaultsExtensions
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
         builder.Services.ConfigureHttpClientDefaults(static http => http.AddRedBookPipeline());
+        builder.AddRedBookEtcd(); // live configuration, registration, discovery; does nothing without RedBook:Etcd:Endpoints
         return builder;
     }
 

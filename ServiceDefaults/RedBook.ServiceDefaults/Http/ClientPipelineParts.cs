@@ -8,11 +8,10 @@ namespace RedBook.ServiceDefaults.Http;
 /// <summary>The shared services every client runtime is built from (one instance per application).</summary>
 internal sealed class ClientPipelineParts
 {
-    public ClientPipelineParts(TimeProvider timeProvider, IConfiguration configuration, IHostEnvironment? environment, ClientTelemetry telemetry, ClientBalancerCache balancers)
+    public ClientPipelineParts(TimeProvider timeProvider, IConfiguration configuration, IHostEnvironment? environment, ClientBalancerCache balancers)
     {
         Balancers = balancers;
         TimeProvider = timeProvider;
-        Telemetry = telemetry;
         RetryBudgets = new RetryBudgetRegistry(timeProvider);
         Throttles = new SreThrottleRegistry(timeProvider);
         // The name callers see: OTEL_SERVICE_NAME (Aspire sets it to the resource name), else the application name.
@@ -22,8 +21,6 @@ internal sealed class ClientPipelineParts
     public TimeProvider TimeProvider { get; }
 
     public string CallerName { get; }
-
-    public ClientTelemetry Telemetry { get; }
 
     /// <summary>The balancers, per client, policy, service and colour.</summary>
     public ClientBalancerCache Balancers { get; }

@@ -25,7 +25,6 @@ internal sealed class ClientRuntime
         _balancers = parts.Balancers;
         TimeProvider = parts.TimeProvider;
         CallerName = parts.CallerName;
-        Telemetry = parts.Telemetry;
         Pipeline = ClientPipelineFactory.Build(this, parts);
     }
 
@@ -43,8 +42,6 @@ internal sealed class ClientRuntime
     public TimeProvider TimeProvider { get; }
 
     public string CallerName { get; }
-
-    public ClientTelemetry Telemetry { get; }
 
     public ResiliencePipeline<HttpResponseMessage> Pipeline { get; }
 

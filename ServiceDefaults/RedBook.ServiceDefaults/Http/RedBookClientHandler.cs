@@ -44,7 +44,7 @@ internal sealed class RedBookClientHandler(string clientName, RedBookClientPipel
 
         if (runtime.Options.Telemetry.Enabled)
         {
-            runtime.Telemetry.Record(request.Method, original, runtime.TimeProvider.GetElapsedTime(started), outcome.Result, outcome.Exception);
+            ClientTelemetry.Record(request.Method, original, runtime.TimeProvider.GetElapsedTime(started), outcome.Result, outcome.Exception);
         }
 
         if (outcome.Exception is { } exception)

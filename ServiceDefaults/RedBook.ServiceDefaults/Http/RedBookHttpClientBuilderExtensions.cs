@@ -71,12 +71,10 @@ public static class RedBookHttpClientBuilderExtensions
         services.AddOptions<RedBookClientOptions>().ValidateOnStart();
         services.TryAddSingleton<IOptionsChangeTokenSource<RedBookClientOptions>>(sp =>
             new ConfigurationChangeTokenSource<RedBookClientOptions>(sp.GetRequiredService<IConfiguration>()));
-        services.TryAddSingleton<ClientTelemetry>();
         services.TryAddSingleton(sp => new ClientPipelineParts(
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IConfiguration>(),
             sp.GetService<IHostEnvironment>(),
-            sp.GetRequiredService<ClientTelemetry>(),
             sp.GetRequiredService<ClientBalancerCache>()));
         services.AddRedBookLoadBalancing();
         services.TryAddSingleton(sp => new ClientBalancerCache(

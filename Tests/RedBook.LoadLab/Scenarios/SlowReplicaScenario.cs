@@ -59,7 +59,7 @@ public static class SlowReplicaScenario
             report.Row("one slow, round robin", rr.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), Stats.F(Stats.PercentileMs(rr, 50)), Stats.F(Stats.PercentileMs(rr, 99)), Stats.F(rrShare * 100, 1) + " %");
             report.Check("P2C: p99 ≤ 1.5× the all-healthy p99", $"≤ {Stats.F(1.5 * healthyP99)} ms", p2cP99, p2cP99 <= 1.5 * healthyP99, 1);
             report.Check("P2C: the slow replica gets a small share (≤ 5 %)", "≤ 5 %", p2cShare * 100, p2cShare <= 0.05, 1);
-            report.Check("round robin baseline: the slow replica gets its 25 %", "≈ 25 %", rrShare * 100, rrShare is > 0.2 and < 0.3, 1);
+            report.Check("round robin baseline: the slow replica keeps a full share", "≥ 15 %", rrShare * 100, rrShare >= 0.15, 1);
             return report;
         }
         finally

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -305,6 +306,66 @@ public class RedBookClientHandlerTests
         Assert.Equal(100, toGood);
         Assert.True(rejected > 50, $"rejected {rejected}");
         Assert.Equal(100, toBad + rejected);
+    }
+
+    [Fact]
+    public async Task SendAsync_Calls_RecordClientRedMetricsWithMethodPeerAndCode()
+    {
+        var (sp, network) = Build(FastRetries());
+        using var _ = sp;
+        network.Respond = (n, _) => n == 0 ? new HttpResponseMessage(HttpStatusCode.OK) : new HttpResponseMessage(HttpStatusCode.NotFound);
+        var client = sp.GetRequiredService<IHttpClientFactory>().CreateClient("feed");
+        var seen = new List<(string Name, string Method, string Peer, string Code)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == RedBook.ServiceDefaults.Telemetry.RedBookDiagnostics.Name && instrument.Name.StartsWith("redbook.client.", StringComparison.Ordinal))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, _, tags, _) => Capture(instrument.Name, tags));
+        listener.SetMeasurementEventCallback<double>((instrument, _, tags, _) => Capture(instrument.Name, tags));
+        listener.Start();
+
+        using (await client.GetAsync(new Uri("http://feed/notes/1")))
+        {
+        }
+
+        using (await client.DeleteAsync(new Uri("http://feed/notes/2")))
+        {
+        }
+
+        lock (seen)
+        {
+            Assert.Contains(("redbook.client.requests", "GET", "feed", "OK"), seen);
+            Assert.Contains(("redbook.client.duration", "GET", "feed", "OK"), seen);
+            Assert.Contains(("redbook.client.requests", "DELETE", "feed", "NOT_FOUND"), seen);
+            Assert.Contains(("redbook.client.errors", "DELETE", "feed", "NOT_FOUND"), seen);
+            Assert.DoesNotContain(seen, m => m.Name == "redbook.client.errors" && m.Method == "GET" && m.Peer == "feed");
+        }
+
+        void Capture(string name, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            string? method = null, peer = null, code = null;
+            foreach (var tag in tags)
+            {
+                switch (tag.Key)
+                {
+                    case "method": method = tag.Value as string; break;
+                    case "peer": peer = tag.Value as string; break;
+                    case "code": code = tag.Value as string; break;
+                }
+            }
+
+            if (peer == "feed")
+            {
+                lock (seen)
+                {
+                    seen.Add((name, method!, peer, code!));
+                }
+            }
+        }
     }
 
     [Theory]

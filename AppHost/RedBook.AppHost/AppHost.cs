@@ -1,4 +1,7 @@
 // The RedBook system: infrastructure first, then the services that wait for it.
+// HTTP probes (liveness /alive, readiness /health) are experimental in Aspire 13.5; they become the
+// health checks of a local run and the probes of a deployment's containers.
+#pragma warning disable ASPIREPROBES001
 var builder = DistributedApplication.CreateBuilder(args);
 
 // Infrastructure. Containers are persistent so F5 twice doesn't lose the data.
@@ -45,7 +48,8 @@ var feed = builder.AddProject<Projects.RedBook_Feed_Api>("feed-api")
     .WithEnvironment("RedBook__Telemetry__JaegerEndpoint", jaegerOtlp)
     .WaitFor(etcd)
     .WithReplicas(2)
-    .WithHttpHealthCheck("/health");
+    .WithHttpProbe(ProbeType.Liveness, "/alive")
+    .WithHttpProbe(ProbeType.Readiness, "/health");
 
 var mall = builder.AddProject<Projects.RedBook_Mall_Api>("mall-api")
     .WithReference(mallDb).WaitFor(mallDb)
@@ -54,7 +58,8 @@ var mall = builder.AddProject<Projects.RedBook_Mall_Api>("mall-api")
     .WithEnvironment("RedBook__Etcd__Endpoints__0", etcdClient)
     .WithEnvironment("RedBook__Telemetry__JaegerEndpoint", jaegerOtlp)
     .WaitFor(etcd)
-    .WithHttpHealthCheck("/health");
+    .WithHttpProbe(ProbeType.Liveness, "/alive")
+    .WithHttpProbe(ProbeType.Readiness, "/health");
 
 builder.AddProject<Projects.RedBook_Bff>("bff")
     .WithReference(feed).WaitFor(feed)
@@ -63,6 +68,26 @@ builder.AddProject<Projects.RedBook_Bff>("bff")
     .WithEnvironment("RedBook__Etcd__Endpoints__0", etcdClient)
     .WithEnvironment("RedBook__Telemetry__JaegerEndpoint", jaegerOtlp)
     .WithExternalHttpEndpoints()
-    .WithHttpHealthCheck("/health");
+    .WithHttpProbe(ProbeType.Liveness, "/alive")
+    .WithHttpProbe(ProbeType.Readiness, "/health");
+
+// Deployment targets (README, "Deploying"). `aspire publish` writes a Helm chart for Kubernetes and
+// `aspire deploy` installs it. azd runs the AppHost with `--publisher manifest`, whose format has no entry
+// for a Kubernetes environment, so that run leaves it out and deploys to Azure Container Apps instead.
+if (builder.ExecutionContext.IsPublishMode
+    && !string.Equals(builder.Configuration["Publishing:Publisher"], "manifest", StringComparison.OrdinalIgnoreCase))
+{
+    builder.AddKubernetesEnvironment("k8s")
+        .WithHelm();
+
+    // A cluster other than AKS pulls the images from a registry that `aspire deploy` pushes to:
+    // Deployment:Registry (e.g. ghcr.io) and optionally Deployment:Repository (e.g. contoso).
+    if (builder.Configuration["Deployment:Registry"] is { Length: > 0 } registry)
+    {
+#pragma warning disable ASPIRECOMPUTE003 // container registries are experimental in Aspire 13.5
+        builder.AddContainerRegistry("registry", registry, builder.Configuration["Deployment:Repository"]);
+#pragma warning restore ASPIRECOMPUTE003
+    }
+}
 
 builder.Build().Run();

@@ -1,9 +1,11 @@
 // Facade of NuGet package Aspire.Hosting 13.5.2, assembly Aspire.Hosting.
 // Read from microsoft/aspire tag v13.5.2: src/Aspire.Hosting/api/Aspire.Hosting.cs (namespace Aspire.Hosting.ApplicationModel).
 // Only the members RedBook's online ring uses; bodies throw. Never referenced by shipped projects.
-// Omitted interfaces of the real resources: IResourceWithProbes (experimental), IComputeResource,
-// IContainerFilesDestinationResource; none of the product's calls resolves through them.
+// Omitted interfaces of the real resources: IComputeResource, IContainerFilesDestinationResource, and
+// IResourceWithProbes on ContainerResource; none of the product's calls resolves through them.
 #nullable enable
+// The real assembly uses its own experimental types inside itself too.
+#pragma warning disable ASPIRECOMPUTE003, ASPIREPROBES001
 
 namespace Aspire.Hosting.ApplicationModel
 {
@@ -11,6 +13,39 @@ namespace Aspire.Hosting.ApplicationModel
     {
         Session = 0,
         Persistent = 1
+    }
+
+    [System.Diagnostics.CodeAnalysis.Experimental("ASPIRECOMPUTE003", UrlFormat = "https://aka.ms/aspire/diagnostics/{0}")]
+    public partial class ContainerRegistryResource : Resource, IContainerRegistry
+    {
+        public ContainerRegistryResource(string name, ReferenceExpression endpoint, ReferenceExpression? repository = null) : base(default!) { }
+
+        ReferenceExpression IContainerRegistry.Endpoint => throw null!;
+
+        ReferenceExpression IContainerRegistry.Name => throw null!;
+
+        ReferenceExpression? IContainerRegistry.Repository => throw null!;
+    }
+
+    public partial interface IContainerRegistry
+    {
+        ReferenceExpression Endpoint { get; }
+
+        ReferenceExpression Name { get; }
+
+        ReferenceExpression? Repository { get; }
+    }
+
+    [System.Diagnostics.CodeAnalysis.Experimental("ASPIREPROBES001", UrlFormat = "https://aka.ms/aspire/diagnostics/{0}")]
+    public partial interface IResourceWithProbes : IResource
+    {
+    }
+
+    public enum ProbeType
+    {
+        Startup = 0,
+        Readiness = 1,
+        Liveness = 2
     }
 
     public partial class ContainerResource : Resource, IResourceWithEnvironment, IResource, IResourceWithArgs, IResourceWithEndpoints, IResourceWithWaitSupport
@@ -157,7 +192,7 @@ namespace Aspire.Hosting.ApplicationModel
         public System.Threading.Tasks.ValueTask<string?> GetValueAsync(System.Threading.CancellationToken cancellationToken) => throw null!;
     }
 
-    public partial class ProjectResource : Resource, IResourceWithEnvironment, IResource, IResourceWithArgs, IResourceWithServiceDiscovery, IResourceWithEndpoints, IResourceWithWaitSupport
+    public partial class ProjectResource : Resource, IResourceWithEnvironment, IResource, IResourceWithArgs, IResourceWithServiceDiscovery, IResourceWithEndpoints, IResourceWithWaitSupport, IResourceWithProbes
     {
         public ProjectResource(string name) : base(default!) { }
     }

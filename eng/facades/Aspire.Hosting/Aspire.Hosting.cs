@@ -2,6 +2,8 @@
 // Read from microsoft/aspire tag v13.5.2: src/Aspire.Hosting/api/Aspire.Hosting.cs (namespace Aspire.Hosting).
 // Only the members RedBook's online ring uses; bodies throw. Never referenced by shipped projects.
 #nullable enable
+// The real assembly uses its own experimental types inside itself too.
+#pragma warning disable ASPIRECOMPUTE003, ASPIREPROBES001
 using Aspire.Hosting.ApplicationModel;
 
 namespace Aspire.Hosting
@@ -88,6 +90,12 @@ namespace Aspire.Hosting
 
     public partial interface IResourceWithServiceDiscovery : IResourceWithEndpoints, IResource
     {
+    }
+
+    public static partial class ContainerRegistryResourceBuilderExtensions
+    {
+        [System.Diagnostics.CodeAnalysis.Experimental("ASPIRECOMPUTE003", UrlFormat = "https://aka.ms/aspire/diagnostics/{0}")]
+        public static IResourceBuilder<ContainerRegistryResource> AddContainerRegistry(this IDistributedApplicationBuilder builder, string name, string endpoint, string? repository = null) => throw null!;
     }
 
     public static partial class ContainerResourceBuilderExtensions
@@ -194,6 +202,10 @@ namespace Aspire.Hosting
 
         public static IResourceBuilder<T> WithHttpHealthCheck<T>(this IResourceBuilder<T> builder, string? path = null, int? statusCode = null, string? endpointName = null)
             where T : IResourceWithEndpoints => throw null!;
+
+        [System.Diagnostics.CodeAnalysis.Experimental("ASPIREPROBES001", UrlFormat = "https://aka.ms/aspire/diagnostics/{0}")]
+        public static IResourceBuilder<T> WithHttpProbe<T>(this IResourceBuilder<T> builder, ProbeType type, string? path = null, int? initialDelaySeconds = null, int? periodSeconds = null, int? timeoutSeconds = null, int? failureThreshold = null, int? successThreshold = null, string? endpointName = null)
+            where T : IResourceWithEndpoints, IResourceWithProbes => throw null!;
 
         public static IResourceBuilder<T> WithHttpsEndpoint<T>(this IResourceBuilder<T> builder, int? port = null, int? targetPort = null, string? name = null, string? env = null, bool? isProxied = null)
             where T : IResourceWithEndpoints => throw null!;

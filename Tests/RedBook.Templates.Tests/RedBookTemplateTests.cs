@@ -9,15 +9,22 @@ public partial class RedBookTemplateTests : IClassFixture<TemplatePackageFixture
     private const string ContentRoot = "content/redbook/";
     private const string SolutionFolderType = "2150E333-8FDC-42A3-9474-1A3956D46DE8";
 
-    // The launchSettings port tokens of the AppHost and the range the template's port generator draws from.
-    private static readonly (string Token, int Low, int High)[] s_ports =
+    // The launchSettings port tokens, the project folder whose launchSettings hold them, and the range the template's
+    // port generator draws from.
+    private static readonly (string Project, string Token, int Low, int High)[] s_ports =
     [
-        ("17463", 17000, 17300),
-        ("15463", 15000, 15300),
-        ("21463", 21000, 21300),
-        ("19463", 19000, 19300),
-        ("22463", 22000, 22300),
-        ("20463", 20000, 20300),
+        ("AppHost/RedBook.AppHost/", "17463", 17000, 17300),
+        ("AppHost/RedBook.AppHost/", "15463", 15000, 15300),
+        ("AppHost/RedBook.AppHost/", "21463", 21000, 21300),
+        ("AppHost/RedBook.AppHost/", "19463", 19000, 19300),
+        ("AppHost/RedBook.AppHost/", "22463", 22000, 22300),
+        ("AppHost/RedBook.AppHost/", "20463", 20000, 20300),
+        ("Bff/RedBook.Bff/", "5163", 5000, 5300),
+        ("Bff/RedBook.Bff/", "7163", 7000, 7300),
+        ("Services/Feed/RedBook.Feed.Api/", "5363", 5301, 5600),
+        ("Services/Feed/RedBook.Feed.Api/", "7363", 7301, 7600),
+        ("Services/Mall/RedBook.Mall.Api/", "5663", 5601, 5900),
+        ("Services/Mall/RedBook.Mall.Api/", "7663", 7601, 7900),
     ];
 
     private readonly TemplatePackageFixture _fixture;
@@ -56,24 +63,27 @@ public partial class RedBookTemplateTests : IClassFixture<TemplatePackageFixture
     }
 
     [Fact]
-    public void Pack_PortTokens_AppearOnlyInTheAppHostLaunchSettings()
+    public void Pack_PortTokens_AppearOnlyInTheirProjectsLaunchSettings()
     {
         // The port generators replace these numbers wherever they occur, so they must occur nowhere else.
+        var launchSettings = 0;
         foreach (var (path, text) in PackageContent())
         {
-            if (path.EndsWith("Properties/launchSettings.json", StringComparison.Ordinal) && path.StartsWith("AppHost/", StringComparison.Ordinal))
-            {
-                Assert.All(s_ports, port => Assert.Contains(port.Token, text, StringComparison.Ordinal));
-                continue;
-            }
-
             if (path.StartsWith(".template.config/", StringComparison.Ordinal))
             {
                 continue;
             }
 
-            Assert.All(s_ports, port => Assert.False(text.Contains(port.Token, StringComparison.Ordinal), $"{path} contains the port token {port.Token}"));
+            var isLaunchSettings = path.EndsWith("Properties/launchSettings.json", StringComparison.Ordinal);
+            launchSettings += isLaunchSettings ? 1 : 0;
+            foreach (var (project, token, _, _) in s_ports)
+            {
+                var own = isLaunchSettings && path == project + "Properties/launchSettings.json";
+                Assert.True(own == text.Contains(token, StringComparison.Ordinal), $"{path}: port token {token} (of {project}) present = {!own}");
+            }
         }
+
+        Assert.Equal(4, launchSettings);
     }
 
     [Fact]
@@ -179,17 +189,24 @@ public partial class RedBookTemplateTests : IClassFixture<TemplatePackageFixture
     }
 
     [Fact]
-    public void New_Contoso_GeneratesFreshUserSecretsIdAndDashboardPorts()
+    public void New_Contoso_GeneratesFreshUserSecretsIdDashboardAndServicePorts()
     {
         var sourceId = UserSecretsId(PackageContent()["AppHost/RedBook.AppHost/RedBook.AppHost.csproj"]);
         var generatedId = UserSecretsId(File.ReadAllText(Path.Combine(_fixture.OutputDirectory, "AppHost", "Contoso.AppHost", "Contoso.AppHost.csproj")));
         Assert.True(Guid.TryParse(generatedId, out _), generatedId);
         Assert.NotEqual(sourceId, generatedId, StringComparer.OrdinalIgnoreCase);
 
-        var launch = File.ReadAllText(Path.Combine(_fixture.OutputDirectory, "AppHost", "Contoso.AppHost", "Properties", "launchSettings.json"));
-        var ports = LocalhostPort().Matches(launch).Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
-        Assert.Equal(7, ports.Count);
-        Assert.All(ports, port => Assert.Contains(s_ports, range => port >= range.Low && port <= range.High));
+        foreach (var project in s_ports.Select(p => p.Project).Distinct())
+        {
+            var generatedProject = project.Replace("RedBook.", "Contoso.", StringComparison.Ordinal);
+            var launch = File.ReadAllText(Path.Combine(_fixture.OutputDirectory, generatedProject, "Properties", "launchSettings.json"));
+            var ports = LocalhostPort().Matches(launch).Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+            var ranges = s_ports.Where(p => p.Project == project).ToList();
+
+            // The AppHost names 7 URLs (the https profile repeats the http port); a service names 3.
+            Assert.Equal(project.StartsWith("AppHost/", StringComparison.Ordinal) ? 7 : 3, ports.Count);
+            Assert.All(ports, port => Assert.Contains(ranges, range => port >= range.Low && port <= range.High));
+        }
     }
 
     [Fact]

@@ -184,6 +184,8 @@ public partial class RedBookTemplateTests : IClassFixture<TemplatePackageFixture
         Assert.Contains("dotnet new install", packed, StringComparison.Ordinal);
         Assert.DoesNotContain("dotnet new install", generated, StringComparison.Ordinal);
         Assert.DoesNotContain("<!--#", generated, StringComparison.Ordinal);
+        Assert.Contains("eng/apicheck.sh", packed, StringComparison.Ordinal);
+        Assert.DoesNotContain("eng/apicheck.sh", generated, StringComparison.Ordinal);
         Assert.Contains("azd up", generated, StringComparison.Ordinal);
         Assert.Contains("dotnet run --project AppHost/Contoso.AppHost", generated, StringComparison.Ordinal);
     }

@@ -15,9 +15,15 @@ public static class SreBreakerConstants
     /// <summary>The default number of requests in the window before anything is dropped: 20.</summary>
     public const int DefaultMinimumRequests = 20;
 
+    /// <summary>The default length of the success run that lifts every drop: 10.</summary>
+    public const int DefaultRecoverySuccesses = 10;
+
     /// <summary>The default number of buckets: 40 (go-zero).</summary>
     public const int DefaultBuckets = 40;
 
     /// <summary>The default window: 10 s (go-zero).</summary>
     public static readonly TimeSpan DefaultWindow = TimeSpan.FromSeconds(10);
+
+    /// <summary>The default probe interval: 1 s (go-zero's force pass).</summary>
+    public static readonly TimeSpan DefaultProbeInterval = TimeSpan.FromSeconds(1);
 }

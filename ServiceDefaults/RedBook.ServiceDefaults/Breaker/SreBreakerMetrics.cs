@@ -14,6 +14,9 @@ internal static class SreBreakerMetrics
     public static readonly Counter<long> Rejections = RedBookDiagnostics.Meter.CreateCounter<long>(
         "redbook.breaker.rejections", "{call}", "Calls the SRE breaker rejected locally.");
 
+    public static readonly Counter<long> Probes = RedBookDiagnostics.Meter.CreateCounter<long>(
+        "redbook.breaker.probes", "{call}", "Calls the SRE breaker let through as probes while it was dropping.");
+
     public static readonly ObservableGauge<double> DropRatio = RedBookDiagnostics.Meter.CreateObservableGauge(
         "redbook.breaker.drop_ratio", ObserveDropRatios, "1", "The probability that the SRE breaker rejects a call, per key.");
 

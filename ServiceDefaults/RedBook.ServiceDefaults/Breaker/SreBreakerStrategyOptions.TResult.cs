@@ -40,6 +40,16 @@ public class SreBreakerStrategyOptions<TResult> : ResilienceStrategyOptions
     [Range(1, 1000)]
     public int Buckets { get; set; } = SreBreakerConstants.DefaultBuckets;
 
+    /// <summary>Gets or sets how long the throttle may drop everything before it lets one call through as a probe.</summary>
+    /// <value>Between 10 ms and 1 minute. The default is 1 s.</value>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
+    public TimeSpan ProbeInterval { get; set; } = SreBreakerConstants.DefaultProbeInterval;
+
+    /// <summary>Gets or sets the run of successes in a row that lifts every drop (0: no recovery ramp).</summary>
+    /// <value>Between 0 and 10,000. The default is 10.</value>
+    [Range(0, 10_000)]
+    public int RecoverySuccesses { get; set; } = SreBreakerConstants.DefaultRecoverySuccesses;
+
     /// <summary>Gets or sets which outcomes count as a failure of the dependency (everything else is an accept).</summary>
     /// <value>The default is <see cref="RedBookOutcomes.IsBreakerFailure{TResult}"/>: 5xx, Unavailable, DeadlineExceeded, Internal, ...</value>
     [Required]
@@ -57,5 +67,13 @@ public class SreBreakerStrategyOptions<TResult> : ResilienceStrategyOptions
     public Func<double>? RandomSource { get; set; }
 
     /// <summary>The throttle knobs of these options.</summary>
-    public SreThrottleOptions ToThrottleOptions() => new() { K = K, MinimumRequests = MinimumRequests, Window = Window, Buckets = Buckets };
+    public SreThrottleOptions ToThrottleOptions() => new()
+    {
+        K = K,
+        MinimumRequests = MinimumRequests,
+        Window = Window,
+        Buckets = Buckets,
+        ProbeInterval = ProbeInterval,
+        RecoverySuccesses = RecoverySuccesses,
+    };
 }

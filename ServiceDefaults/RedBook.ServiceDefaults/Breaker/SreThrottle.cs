@@ -10,14 +10,30 @@ namespace RedBook.ServiceDefaults.Breaker;
 /// accept, so the harder the client pushes against a failing backend, the more it drops.
 /// </summary>
 /// <remarks>
+/// <para>
+/// Two additions to the book let the throttle notice a healed dependency and hand its traffic back fast. A <b>probe</b>: while it drops, at
+/// most one call per <see cref="SreThrottleOptions.ProbeInterval"/> is let through whatever the draw (go-zero's
+/// force pass), so a healed dependency is noticed within that interval even when the book formula's own trickle
+/// (about ln(requests) per window) is smaller. A <b>recovery ramp</b>: from the second success in a row (in the order
+/// outcomes are recorded), the drop probability is scaled by <c>1 − successes / RecoverySuccesses</c>, so a healed
+/// dependency gets its traffic back within a few calls instead of the log_K(requests) windows the formula alone
+/// would take while its window still holds the local rejections. Any failure ends the run and restores the
+/// formula at once; one lucky success among failures changes nothing.
+/// </para>
+/// <para>
 /// Usable on its own (the HTTP pipeline keeps one per endpoint): call <see cref="TryAcquire()"/> before the call and
 /// <see cref="RecordSuccess()"/> or <see cref="RecordFailure()"/> after it. Thread-safe and allocation-free.
+/// </para>
 /// </remarks>
 public sealed class SreThrottle
 {
     private readonly TimeProvider _timeProvider;
     private readonly Func<double> _random;
     private volatile State _state;
+
+    // The timestamp of the last call let through, and the successes recorded since the last failure.
+    private long _lastPass;
+    private int _successRun;
 
     /// <summary>Creates a throttle for <paramref name="key"/>.</summary>
     /// <param name="key">The dependency or endpoint.</param>
@@ -33,6 +49,7 @@ public sealed class SreThrottle
         _timeProvider = timeProvider;
         _random = random ?? Random.Shared.NextDouble;
         _state = new State(options.Clone(), timeProvider);
+        _lastPass = timeProvider.GetTimestamp();
         SreBreakerMetrics.Track(this);
     }
 
@@ -51,9 +68,12 @@ public sealed class SreThrottle
         {
             var state = _state;
             var (requests, accepts) = state.Counts(_timeProvider.GetTimestamp());
-            return state.DropRatio(requests, accepts);
+            return state.DropRatio(requests, accepts, Volatile.Read(ref _successRun));
         }
     }
+
+    /// <summary>The successes recorded since the last failure (the recovery ramp's input).</summary>
+    public int SuccessRun => Volatile.Read(ref _successRun);
 
     /// <summary>The requests (local rejections included) and accepts in the window.</summary>
     public (long Requests, long Accepts) Counts => _state.Counts(_timeProvider.GetTimestamp());
@@ -76,9 +96,24 @@ public sealed class SreThrottle
     {
         var state = _state;
         var (requests, accepts) = state.Counts(now);
-        dropRatio = state.DropRatio(requests, accepts);
-        if (dropRatio <= 0 || _random() >= dropRatio)
+        dropRatio = state.DropRatio(requests, accepts, Volatile.Read(ref _successRun));
+        var last = Volatile.Read(ref _lastPass);
+        if (dropRatio <= 0)
         {
+            Volatile.Write(ref _lastPass, now);
+            return true;
+        }
+
+        // The probe: the first call after a quiet interval goes through, and only one caller wins it.
+        if (now - last >= state.ProbeTicks && Interlocked.CompareExchange(ref _lastPass, now, last) == last)
+        {
+            SreBreakerMetrics.Probes.Add(1, new KeyValuePair<string, object?>(SreBreakerMetrics.KeyTag, Key));
+            return true;
+        }
+
+        if (_random() >= dropRatio)
+        {
+            Volatile.Write(ref _lastPass, now);
             return true;
         }
 
@@ -87,16 +122,24 @@ public sealed class SreThrottle
     }
 
     /// <summary>Records a request the dependency accepted (any outcome that is not a dependency failure).</summary>
-    public void RecordSuccess() => _state.Window.Add(_timeProvider.GetTimestamp(), 1);
+    public void RecordSuccess() => RecordSuccess(_timeProvider.GetTimestamp());
 
     /// <summary>Records a request the dependency failed.</summary>
-    public void RecordFailure() => _state.Window.Add(_timeProvider.GetTimestamp(), 0);
+    public void RecordFailure() => RecordFailure(_timeProvider.GetTimestamp());
 
     /// <summary>Records an accepted request in the bucket of <paramref name="timestamp"/> (e.g. the call's start).</summary>
-    public void RecordSuccess(long timestamp) => _state.Window.Add(timestamp, 1);
+    public void RecordSuccess(long timestamp)
+    {
+        _state.Window.Add(timestamp, 1);
+        Interlocked.Increment(ref _successRun);
+    }
 
     /// <summary>Records a failed request in the bucket of <paramref name="timestamp"/> (e.g. the call's start).</summary>
-    public void RecordFailure(long timestamp) => _state.Window.Add(timestamp, 0);
+    public void RecordFailure(long timestamp)
+    {
+        _state.Window.Add(timestamp, 0);
+        Volatile.Write(ref _successRun, 0);
+    }
 
     /// <summary>Applies new options; a new K or minimum applies at once, a new window or bucket count starts fresh.</summary>
     public void Configure(SreThrottleOptions options)
@@ -112,6 +155,14 @@ public sealed class SreThrottle
     public static double Formula(long requests, long accepts, double k)
         => Math.Max(0, (requests - (k * accepts)) / (requests + 1));
 
+    /// <summary>
+    /// The recovery ramp's factor for a run of <paramref name="successRun"/> successes in a row: 1 below two
+    /// successes, then <c>max(0, 1 − successRun / recoverySuccesses)</c>; always 1 when
+    /// <paramref name="recoverySuccesses"/> is 0 (the ramp switched off).
+    /// </summary>
+    public static double RecoveryScale(int successRun, int recoverySuccesses)
+        => recoverySuccesses <= 0 || successRun < 2 ? 1 : Math.Max(0, 1 - ((double)successRun / recoverySuccesses));
+
     /// <inheritdoc />
     public override string ToString() => $"SreThrottle({Key}, p={DropRatio:0.###})";
 
@@ -120,6 +171,7 @@ public sealed class SreThrottle
     {
         private readonly double _k;
         private readonly long _minimum;
+        private readonly int _recoverySuccesses;
 
         public State(SreThrottleOptions options, TimeProvider timeProvider)
             : this(options, new RollingWindow(options.Buckets, options.Window / options.Buckets, timeProvider))
@@ -132,6 +184,8 @@ public sealed class SreThrottle
             Window = window;
             _k = options.K;
             _minimum = options.MinimumRequests;
+            _recoverySuccesses = options.RecoverySuccesses;
+            ProbeTicks = Math.Max(1, (long)(options.ProbeInterval.TotalSeconds * window.TimeProvider.TimestampFrequency));
         }
 
         // The totals of the buckets before the current one, computed once per bucket: they only change when the
@@ -142,7 +196,10 @@ public sealed class SreThrottle
 
         public RollingWindow Window { get; }
 
-        public double DropRatio(long requests, long accepts) => requests < _minimum ? 0 : Formula(requests, accepts, _k);
+        public long ProbeTicks { get; }
+
+        public double DropRatio(long requests, long accepts, int successRun)
+            => requests < _minimum ? 0 : Formula(requests, accepts, _k) * RecoveryScale(successRun, _recoverySuccesses);
 
         public (long Requests, long Accepts) Counts(long now)
         {

@@ -25,8 +25,30 @@ public sealed class SreThrottleOptions
     [Range(1, 1000)]
     public int Buckets { get; set; } = SreBreakerConstants.DefaultBuckets;
 
-    internal bool SameAs(SreThrottleOptions other)
-        => K == other.K && MinimumRequests == other.MinimumRequests && Window == other.Window && Buckets == other.Buckets;
+    /// <summary>Gets or sets how long the throttle may drop everything: after this long without a call let through, the next call goes through as a probe.</summary>
+    /// <value>Between 10 ms and 1 minute. The default is 1 s.</value>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
+    public TimeSpan ProbeInterval { get; set; } = SreBreakerConstants.DefaultProbeInterval;
 
-    internal SreThrottleOptions Clone() => new() { K = K, MinimumRequests = MinimumRequests, Window = Window, Buckets = Buckets };
+    /// <summary>
+    /// Gets or sets the run of successes in a row that lifts every drop: from the second success the drop probability
+    /// is scaled by <c>1 − run / RecoverySuccesses</c>. 0 switches the recovery ramp off.
+    /// </summary>
+    /// <value>Between 0 and 10,000. The default is 10.</value>
+    [Range(0, 10_000)]
+    public int RecoverySuccesses { get; set; } = SreBreakerConstants.DefaultRecoverySuccesses;
+
+    internal bool SameAs(SreThrottleOptions other)
+        => K == other.K && MinimumRequests == other.MinimumRequests && Window == other.Window && Buckets == other.Buckets
+           && ProbeInterval == other.ProbeInterval && RecoverySuccesses == other.RecoverySuccesses;
+
+    internal SreThrottleOptions Clone() => new()
+    {
+        K = K,
+        MinimumRequests = MinimumRequests,
+        Window = Window,
+        Buckets = Buckets,
+        ProbeInterval = ProbeInterval,
+        RecoverySuccesses = RecoverySuccesses,
+    };
 }

@@ -142,6 +142,16 @@ internal static class ClientPipelineFactory
             options.Window = window;
         }
 
+        if (knobs.ProbeInterval is { } probe)
+        {
+            options.ProbeInterval = probe;
+        }
+
+        if (knobs.RecoverySuccesses is { } recovery)
+        {
+            options.RecoverySuccesses = recovery;
+        }
+
         return options;
     }
 }

@@ -123,6 +123,14 @@ public sealed class ClientBreakerOptions
     /// <summary>The rolling window. <value>Null keeps the breaker's default.</value></summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan? Window { get; set; }
+
+    /// <summary>How long the breaker may drop everything before one call goes through as a probe. <value>Null keeps the breaker's default.</value></summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
+    public TimeSpan? ProbeInterval { get; set; }
+
+    /// <summary>The run of successes in a row that lifts every drop (0: no recovery ramp). <value>Null keeps the breaker's default.</value></summary>
+    [Range(0, 10_000)]
+    public int? RecoverySuccesses { get; set; }
 }
 
 /// <summary>Budgeted retries (<c>RedBook:Clients:{name}:Retry</c>).</summary>

@@ -6,10 +6,15 @@ namespace RedBook.ServiceDefaults.Retry;
 /// A retry budget shared by every call to one dependency (Finagle <c>RetryBudget</c>, Envoy retry budgets): every
 /// first attempt <see cref="Deposit"/>s, every retry must <see cref="TryWithdraw"/>. Within the rolling window of
 /// <see cref="RetryBudgetOptions.Ttl"/>, a withdrawal succeeds only while
-/// <c>retries + 1 ≤ RetryRatio × firstAttempts + MinRetriesPerSecond × Ttl</c>, so retries can never amplify load by
-/// more than the ratio plus a small floor, however many callers retry at once.
+/// <c>retries + 1 ≤ max(RetryRatio × firstAttempts, MinRetriesPerSecond × Ttl)</c>, so retries can never amplify load
+/// by more than the ratio, however many callers retry at once, once traffic is above the floor.
 /// </summary>
-/// <remarks>Thread-safe and allocation-free; built on the shared <c>RollingWindow</c>.</remarks>
+/// <remarks>
+/// The floor is a minimum, not a supplement (Envoy's minimum, where Finagle adds the two): a quiet dependency may
+/// still retry <see cref="RetryBudgetOptions.MinRetriesPerSecond"/> calls a second, while above
+/// <c>MinRetriesPerSecond / RetryRatio</c> first attempts a second (50 with the defaults) an outage is amplified by at
+/// most <c>1 + RetryRatio</c>. Thread-safe and allocation-free; built on the shared <c>RollingWindow</c>.
+/// </remarks>
 public sealed class RetryBudget
 {
     private readonly TimeProvider _timeProvider;
@@ -117,6 +122,6 @@ public sealed class RetryBudget
 
         public RollingWindow Window { get; }
 
-        public double Allowance(long deposits) => (_ratio * deposits) + _reserve;
+        public double Allowance(long deposits) => Math.Max(_ratio * deposits, _reserve);
     }
 }

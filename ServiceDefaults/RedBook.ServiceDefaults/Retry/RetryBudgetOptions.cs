@@ -4,8 +4,8 @@ namespace RedBook.ServiceDefaults.Retry;
 
 /// <summary>
 /// The knobs of a <see cref="RetryBudget"/> (Finagle's <c>RetryBudget</c>): over any window of <see cref="Ttl"/>,
-/// retries may be at most <see cref="RetryRatio"/> of the first attempts plus
-/// <see cref="MinRetriesPerSecond"/> × <see cref="Ttl"/>.
+/// retries may be at most <see cref="RetryRatio"/> of the first attempts or
+/// <see cref="MinRetriesPerSecond"/> × <see cref="Ttl"/>, whichever is greater.
 /// </summary>
 public sealed class RetryBudgetOptions
 {
@@ -14,7 +14,7 @@ public sealed class RetryBudgetOptions
     [Range(0.0, 10.0)]
     public double RetryRatio { get; set; } = BudgetedRetryConstants.DefaultRetryRatio;
 
-    /// <summary>Gets or sets the floor: retries per second allowed even with little traffic.</summary>
+    /// <summary>Gets or sets the floor: retries per second allowed even with little traffic (a minimum, not added to the ratio).</summary>
     /// <value>Between 0 and 100,000. The default is 10 (Finagle's default).</value>
     [Range(0, 100_000)]
     public int MinRetriesPerSecond { get; set; } = BudgetedRetryConstants.DefaultMinRetriesPerSecond;

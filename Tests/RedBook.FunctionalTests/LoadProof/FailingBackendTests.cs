@@ -8,18 +8,19 @@ namespace RedBook.FunctionalTests.LoadProof;
 public class FailingBackendTests
 {
     [Fact]
-    public async Task SreBreaker_BackendRejects90Percent_KeepsWhatReachesItNearKTimesAcceptsAndRecovers()
+    public async Task SreBreaker_BackendRejects90Percent_BoundsWhatReachesItAndRecoversFast()
     {
-        // A 1 s window: the throttle's climb back after healing takes a few windows, so a short window keeps it well
-        // inside the recovery phase even on a loaded machine.
-        var v = await FailingBackendScenario.RunVariantAsync(breaker: true, LabScale.Quick, TimeSpan.FromSeconds(1));
+        // A 1 s window (the probe interval shrinks with it to 100 ms) keeps the run short.
+        var window = TimeSpan.FromSeconds(1);
+        var v = await FailingBackendScenario.RunVariantAsync(FailingBackendScenario.Mode.Breaker, LabScale.Quick, window);
 
-        var detail = $"calls {v.Calls}, reached {v.Reached}, accepted {v.Accepted}, rejected locally {v.LocallyRejected}, recovery {v.Recovery}, healed tail success {v.HealedTailSuccess:0.00}";
+        var bound = (FailingBackendScenario.K * v.AcceptedSinceFailing) + ((LabScale.Quick.Duration - window) / (FailingBackendScenario.ProbeInterval / 2));
+        var detail = $"calls {v.Calls}, reached {v.Reached}, accepted {v.Accepted}/{v.AcceptedSinceFailing}, bound {bound:0.#}, rejected locally {v.LocallyRejected}, recovery {v.Recovery}, healed tail success {v.HealedTailSuccess:0.00}";
         Assert.True(v.Reached < 0.5 * v.Calls, detail);
-        Assert.True(v.Reached <= (3 * FailingBackendScenario.K * v.Accepted) + 30, detail);
+        Assert.True(v.Reached <= 2 * bound, detail); // the lab holds it to 1×; a loaded machine bunches arrivals
         Assert.True(v.LocallyRejected > 0.3 * v.Calls, detail);
-        // The SRE throttle climbs back exponentially (about a window per e-fold); on a loaded machine the full climb
-        // may outlast the phase, so the test asks for a clear recovery, the lab reports the time to 90 %.
-        Assert.True(v.HealedTailSuccess >= 0.5, detail);
+        Assert.NotNull(v.Recovery);
+        Assert.True(v.Recovery <= TimeSpan.FromSeconds(4), detail); // the lab measures about a probe interval
+        Assert.True(v.HealedTailSuccess >= 0.9, detail);
     }
 }

@@ -21,6 +21,45 @@ public class RetryBudgetTests
     }
 
     [Fact]
+    public void TryWithdraw_TrafficAboveFloor_RatioAloneBoundsRetries()
+    {
+        // 1,000 first attempts in the TTL: 20 % is 200 retries, more than the 100-retry floor; the two are not added.
+        var budget = new RetryBudget("dep", new RetryBudgetOptions(), _time);
+        for (var i = 0; i < 1_000; i++)
+        {
+            budget.Deposit();
+        }
+
+        Assert.Equal(200, budget.Balance, 6);
+        var granted = 0;
+        while (budget.TryWithdraw())
+        {
+            granted++;
+        }
+
+        Assert.Equal(200, granted);
+    }
+
+    [Fact]
+    public void TryWithdraw_TrafficBelowFloor_FloorBoundsRetries()
+    {
+        // 100 first attempts: 20 % is 20 retries, less than the floor of 10/s over 10 s, so the floor applies.
+        var budget = new RetryBudget("dep", new RetryBudgetOptions(), _time);
+        for (var i = 0; i < 100; i++)
+        {
+            budget.Deposit();
+        }
+
+        var granted = 0;
+        while (budget.TryWithdraw())
+        {
+            granted++;
+        }
+
+        Assert.Equal(100, granted);
+    }
+
+    [Fact]
     public void TryWithdraw_RatioOnly_AllowsShareOfDeposits()
     {
         var budget = new RetryBudget("dep", new RetryBudgetOptions { MinRetriesPerSecond = 0, RetryRatio = 0.2 }, _time);
@@ -93,8 +132,8 @@ public class RetryBudgetTests
 
     /// <summary>
     /// The budget's invariant, checked against an independent recount of a log: whenever a retry is granted, the
-    /// retries in the trailing window (bucket-aligned, as the budget counts) are at most ratio × first attempts +
-    /// floor × ttl; and whenever one is refused, granting it would have broken that bound.
+    /// retries in the trailing window (bucket-aligned, as the budget counts) are at most the greater of ratio × first
+    /// attempts and floor × ttl; and whenever one is refused, granting it would have broken that bound.
     /// </summary>
     [Fact]
     public void TryWithdraw_RandomTrafficPatterns_NeverExceedsShare()
@@ -136,7 +175,7 @@ public class RetryBudgetTests
                 {
                     var now = time.GetTimestamp();
                     var (windowRequests, windowRetries) = log.Count(now);
-                    var allowed = (options.RetryRatio * windowRequests) + reserve;
+                    var allowed = Math.Max(options.RetryRatio * windowRequests, reserve);
                     if (budget.TryWithdraw())
                     {
                         log.Add(now, retry: true);

@@ -139,6 +139,33 @@ internal sealed class RollingWindow
         return (sum, count);
     }
 
+    /// <summary>
+    /// As <see cref="Totals(long, bool)"/> over the whole window, also giving the number of buckets from the oldest
+    /// one that holds data to the current one (1 when only the current bucket, or none, holds data): how much of the
+    /// window the history covers.
+    /// </summary>
+    public (long Sum, long Count, int Span) TotalsAndSpan(long timestamp)
+    {
+        var (first, last) = Range(timestamp, includeCurrent: true);
+        long sum = 0, count = 0, oldest = last;
+        for (var i = 0; i < _size; i++)
+        {
+            var e = Volatile.Read(ref _epoch[i]);
+            if (e >= first && e <= last)
+            {
+                var c = Volatile.Read(ref _count[i]);
+                sum += Volatile.Read(ref _sum[i]);
+                count += c;
+                if (c > 0 && e < oldest)
+                {
+                    oldest = e;
+                }
+            }
+        }
+
+        return (sum, count, (int)(last - oldest) + 1);
+    }
+
     /// <summary>The largest bucket sum in the window, or <paramref name="fallback"/> when no bucket has data.</summary>
     public long MaxSum(long timestamp, bool includeCurrent, long fallback)
     {

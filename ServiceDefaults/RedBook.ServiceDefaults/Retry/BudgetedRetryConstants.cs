@@ -24,6 +24,9 @@ public static class BudgetedRetryConstants
     /// <summary>The default budget ratio: 20% of first attempts.</summary>
     public const double DefaultRetryRatio = 0.2;
 
+    /// <summary>The default number of buckets of the budget's window: 100 (100 ms each over the default TTL).</summary>
+    public const int DefaultBudgetBuckets = 100;
+
     /// <summary>The default budget floor: 10 retries per second.</summary>
     public const int DefaultMinRetriesPerSecond = 10;
 

@@ -6,14 +6,18 @@ namespace RedBook.ServiceDefaults.Retry;
 /// A retry budget shared by every call to one dependency (Finagle <c>RetryBudget</c>, Envoy retry budgets): every
 /// first attempt <see cref="Deposit"/>s, every retry must <see cref="TryWithdraw"/>. Within the rolling window of
 /// <see cref="RetryBudgetOptions.Ttl"/>, a withdrawal succeeds only while
-/// <c>retries + 1 ≤ max(RetryRatio × firstAttempts, MinRetriesPerSecond × Ttl)</c>, so retries can never amplify load
-/// by more than the ratio, however many callers retry at once, once traffic is above the floor.
+/// <c>retries + 1 ≤ max(RetryRatio × firstAttempts, MinRetriesPerSecond × history)</c>, where history is the part of
+/// the window that holds traffic (whole buckets, at least one, at most <see cref="RetryBudgetOptions.Ttl"/>). Retries
+/// can never amplify load by more than the ratio, however many callers retry at once, once traffic is above the floor.
 /// </summary>
 /// <remarks>
-/// The floor is a minimum, not a supplement (Envoy's minimum, where Finagle adds the two): a quiet dependency may
-/// still retry <see cref="RetryBudgetOptions.MinRetriesPerSecond"/> calls a second, while above
-/// <c>MinRetriesPerSecond / RetryRatio</c> first attempts a second (50 with the defaults) an outage is amplified by at
-/// most <c>1 + RetryRatio</c>. Thread-safe and allocation-free; built on the shared <c>RollingWindow</c>.
+/// The floor is a minimum rate, not a supplement and not a reserve. Finagle adds a reserve of
+/// <c>MinRetriesPerSecond × Ttl</c> to the ratio, so at 100 calls a second an outage gets 1.3× and a client that has
+/// just started can fire the whole reserve at once. Here a quiet dependency may still retry
+/// <see cref="RetryBudgetOptions.MinRetriesPerSecond"/> calls a second, a fresh one gets the floor only for the history
+/// it has (one retry at least), and above <c>MinRetriesPerSecond / RetryRatio</c> first attempts a second (50 with the defaults) an outage
+/// is amplified by at most <c>1 + RetryRatio</c>. Thread-safe and allocation-free; built on the shared
+/// <c>RollingWindow</c>.
 /// </remarks>
 public sealed class RetryBudget
 {
@@ -48,8 +52,8 @@ public sealed class RetryBudget
         get
         {
             var state = _state;
-            var (withdrawals, total) = state.Window.Totals(_timeProvider.GetTimestamp());
-            return state.Allowance(total - withdrawals) - withdrawals;
+            var (withdrawals, total, span) = state.Window.TotalsAndSpan(_timeProvider.GetTimestamp());
+            return state.Allowance(total - withdrawals, span) - withdrawals;
         }
     }
 
@@ -66,8 +70,8 @@ public sealed class RetryBudget
         lock (_withdrawGate)
         {
             var now = _timeProvider.GetTimestamp();
-            var (withdrawals, total) = state.Window.Totals(now);
-            if (withdrawals + 1 > state.Allowance(total - withdrawals))
+            var (withdrawals, total, span) = state.Window.TotalsAndSpan(now);
+            if (withdrawals + 1 > state.Allowance(total - withdrawals, span))
             {
                 return false;
             }
@@ -103,7 +107,7 @@ public sealed class RetryBudget
     private sealed class State
     {
         private readonly double _ratio;
-        private readonly double _reserve;
+        private readonly double _floorPerBucket;
 
         public State(RetryBudgetOptions options, TimeProvider timeProvider)
             : this(options, new RollingWindow(options.Buckets, options.Ttl / options.Buckets, timeProvider))
@@ -115,13 +119,15 @@ public sealed class RetryBudget
             Options = options;
             Window = window;
             _ratio = options.RetryRatio;
-            _reserve = options.MinRetriesPerSecond * options.Ttl.TotalSeconds;
+            _floorPerBucket = options.MinRetriesPerSecond * (options.Ttl / options.Buckets).TotalSeconds;
         }
 
         public RetryBudgetOptions Options { get; }
 
         public RollingWindow Window { get; }
 
-        public double Allowance(long deposits) => Math.Max(_ratio * deposits, _reserve);
+        // A positive floor always allows one retry, however short the history (a fresh client's first failure).
+        public double Allowance(long deposits, int span)
+            => Math.Max(_ratio * deposits, _floorPerBucket > 0 ? Math.Max(1, _floorPerBucket * span) : 0);
     }
 }

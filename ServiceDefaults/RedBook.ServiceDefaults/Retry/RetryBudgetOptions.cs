@@ -4,8 +4,8 @@ namespace RedBook.ServiceDefaults.Retry;
 
 /// <summary>
 /// The knobs of a <see cref="RetryBudget"/> (Finagle's <c>RetryBudget</c>): over any window of <see cref="Ttl"/>,
-/// retries may be at most <see cref="RetryRatio"/> of the first attempts or
-/// <see cref="MinRetriesPerSecond"/> × <see cref="Ttl"/>, whichever is greater.
+/// retries may be at most <see cref="RetryRatio"/> of the first attempts or <see cref="MinRetriesPerSecond"/> for each
+/// second of history in the window, whichever is greater.
 /// </summary>
 public sealed class RetryBudgetOptions
 {
@@ -25,9 +25,12 @@ public sealed class RetryBudgetOptions
     public TimeSpan Ttl { get; set; } = BudgetedRetryConstants.DefaultBudgetTtl;
 
     /// <summary>Gets or sets the number of buckets the <see cref="Ttl"/> window is split into.</summary>
-    /// <value>Between 1 and 1000. The default is 10 (one-second buckets for the default TTL).</value>
+    /// <value>
+    /// Between 1 and 1000. The default is 100 (100 ms buckets for the default TTL): the floor accrues a bucket at a
+    /// time, so a fresh client's first bucket allows at most <c>MinRetriesPerSecond × Ttl / Buckets</c> retries.
+    /// </value>
     [Range(1, 1000)]
-    public int Buckets { get; set; } = 10;
+    public int Buckets { get; set; } = BudgetedRetryConstants.DefaultBudgetBuckets;
 
     internal RetryBudgetOptions Clone() => new()
     {

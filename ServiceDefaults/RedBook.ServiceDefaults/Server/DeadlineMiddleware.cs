@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.Extensions.Options;
 using RedBook.ServiceDefaults.Deadline;
 using RedBook.ServiceDefaults.Errors;
@@ -7,39 +8,59 @@ namespace RedBook.ServiceDefaults.Server;
 
 /// <summary>
 /// Applies the request's deadline: the incoming <c>grpc-timeout</c> (capped by
-/// <see cref="RedBookServerOptions.MaxTimeout"/>), else <see cref="RedBookServerOptions.DefaultTimeout"/>. The
-/// deadline becomes <see cref="RequestDeadline.Current"/> (which the client pipeline propagates and shrinks) and
-/// cancels <see cref="HttpContext.RequestAborted"/> when it passes, so the handler's work stops. A malformed header
-/// gets 400 INVALID_ARGUMENT naming it; an already-expired one gets 504 without running the handler. Probes and
-/// governance requests without the header get no default deadline: the prober's own timeout governs them.
+/// <see cref="RedBookServerOptions.MaxTimeout"/>), else the endpoint's own timeout, else
+/// <see cref="RedBookServerOptions.DefaultTimeout"/>. The deadline becomes <see cref="RequestDeadline.Current"/>
+/// (which the client pipeline propagates and shrinks) and cancels <see cref="HttpContext.RequestAborted"/> when it
+/// passes, so the handler's work stops. A malformed header gets 400 INVALID_ARGUMENT naming it; an already-expired one
+/// gets 504 without running the handler. Probes and governance requests without the header get no default deadline:
+/// the prober's own timeout governs them.
 /// </summary>
+/// <remarks>
+/// It runs in two stages. <see cref="DeadlineStage.CallerHeader"/> sits at the front of the pipeline, so a caller's
+/// deadline also bounds every middleware and queue. <see cref="DeadlineStage.EndpointDefault"/> runs after routing
+/// (from <c>MapDefaultEndpoints</c>) and applies a default only when the caller sent none; it reads the framework's own
+/// endpoint metadata: <c>DisableRequestTimeout()</c> (no default deadline, for streams and long polls),
+/// <c>WithRequestTimeout(TimeSpan)</c>, a named policy of <see cref="RequestTimeoutOptions"/>, or a
+/// <see cref="RequestTimeoutPolicy"/>. A caller's deadline always binds: past it nobody waits for the answer.
+/// </remarks>
 internal sealed class DeadlineMiddleware
 {
     private readonly RequestDelegate _next;
     private readonly IOptionsMonitor<RedBookServerOptions> _options;
     private readonly TimeProvider _timeProvider;
     private readonly Func<HttpContext, bool> _isInfrastructure;
+    private readonly DeadlineStage _stage;
+    private readonly IOptionsMonitor<RequestTimeoutOptions>? _timeouts;
 
-    public DeadlineMiddleware(RequestDelegate next, IOptionsMonitor<RedBookServerOptions> options, TimeProvider timeProvider, Func<HttpContext, bool> isInfrastructure)
+    public DeadlineMiddleware(
+        RequestDelegate next,
+        IOptionsMonitor<RedBookServerOptions> options,
+        TimeProvider timeProvider,
+        Func<HttpContext, bool> isInfrastructure,
+        DeadlineStage stage,
+        IOptionsMonitor<RequestTimeoutOptions>? timeouts = null)
     {
         _next = next;
         _options = options;
         _timeProvider = timeProvider;
         _isInfrastructure = isInfrastructure;
+        _stage = stage;
+        _timeouts = timeouts;
     }
 
     public Task InvokeAsync(HttpContext context)
     {
+        if (_stage == DeadlineStage.EndpointDefault)
+        {
+            return ApplyDefault(context);
+        }
+
         var options = _options.CurrentValue;
         TimeSpan timeout;
         var header = context.Request.Headers[RedBookHeaders.GrpcTimeout];
         if (header.Count == 0)
         {
-            timeout = options.DefaultTimeout;
-            if (timeout <= TimeSpan.Zero || _isInfrastructure(context))
-            {
-                return _next(context);
-            }
+            return _next(context); // the endpoint stage decides the default once routing has picked the endpoint.
         }
         else if (header.Count > 1)
         {
@@ -59,6 +80,51 @@ internal sealed class DeadlineMiddleware
         }
 
         return RunAsync(context, timeout);
+    }
+
+    private Task ApplyDefault(HttpContext context)
+    {
+        if (context.Features.Get<IRequestDeadlineFeature>() is not null || _isInfrastructure(context))
+        {
+            return _next(context);
+        }
+
+        var timeout = EndpointTimeout(context) ?? _options.CurrentValue.DefaultTimeout;
+        return timeout > TimeSpan.Zero ? RunAsync(context, timeout) : _next(context);
+    }
+
+    // The endpoint's own default: null keeps the server's; zero means none.
+    private TimeSpan? EndpointTimeout(HttpContext context)
+    {
+        if (context.GetEndpoint()?.Metadata is not { } metadata)
+        {
+            return null;
+        }
+
+        if (metadata.GetMetadata<DisableRequestTimeoutAttribute>() is not null)
+        {
+            return TimeSpan.Zero;
+        }
+
+        if (metadata.GetMetadata<RequestTimeoutAttribute>() is { } attribute)
+        {
+            if (attribute.Timeout is { } timeout)
+            {
+                return timeout;
+            }
+
+            if (attribute.PolicyName is { } name)
+            {
+                if (_timeouts?.CurrentValue.Policies.TryGetValue(name, out var named) != true)
+                {
+                    throw new InvalidOperationException($"The endpoint '{context.GetEndpoint()?.DisplayName}' names the request timeout policy '{name}', which is not registered with AddRequestTimeouts.");
+                }
+
+                return named!.Timeout ?? TimeSpan.Zero;
+            }
+        }
+
+        return metadata.GetMetadata<RequestTimeoutPolicy>() is { } policy ? policy.Timeout ?? TimeSpan.Zero : null;
     }
 
     private async Task RunAsync(HttpContext context, TimeSpan timeout)
@@ -89,4 +155,14 @@ internal sealed class DeadlineMiddleware
             context.RequestAborted = original;
         }
     }
+}
+
+/// <summary>Which part of the deadline a <see cref="DeadlineMiddleware"/> applies.</summary>
+internal enum DeadlineStage
+{
+    /// <summary>The caller's <c>grpc-timeout</c>, at the front of the pipeline.</summary>
+    CallerHeader,
+
+    /// <summary>The endpoint's or the server's default, after routing, when the caller sent none.</summary>
+    EndpointDefault,
 }

@@ -68,6 +68,9 @@ internal static class RedBookServerExtensions
 
     public static WebApplication UseRedBookServer(this WebApplication app)
     {
+        var management = app.Services.GetRequiredService<IOptions<ManagementOptions>>().Value;
+        Func<HttpContext, bool> isInfrastructure = context => IsInfrastructure(context, management.Port);
+        app.UseMiddleware<DeadlineMiddleware>(isInfrastructure, DeadlineStage.EndpointDefault);
         app.UseRateLimiter();
         app.MapRedBookGovernance();
         return app;
@@ -115,7 +118,7 @@ internal sealed class RedBookServerStartupFilter(IOptions<ManagementOptions> man
         app.UseMiddleware<RedBookErrorMiddleware>();
         app.UseMiddleware<ShutdownGateMiddleware>(isInfrastructure);
         app.UseMiddleware<MetadataMiddleware>();
-        app.UseMiddleware<DeadlineMiddleware>(isInfrastructure);
+        app.UseMiddleware<DeadlineMiddleware>(isInfrastructure, DeadlineStage.CallerHeader);
         next(app);
     };
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -71,6 +72,35 @@ public class ServerPipelineTests
             settings: new Dictionary<string, string?> { ["RedBook:Server:DefaultTimeout"] = "00:00:45" });
 
         Assert.Equal("default", await app.Client.GetStringAsync(new Uri("/deadline", UriKind.Relative)));
+    }
+
+    [Fact]
+    public async Task GrpcTimeout_Absent_EndpointTimeoutMetadataDecidesTheDefault()
+    {
+        static string Describe()
+        {
+            var current = RequestDeadline.Current;
+            return current.HasValue ? ((int)Math.Ceiling(current.Remaining(TimeProvider.System).TotalSeconds)).ToString(CultureInfo.InvariantCulture) : "none";
+        }
+
+        await using var app = await KestrelApp.StartAsync(
+            a =>
+            {
+                a.MapGet("/stream", Describe).DisableRequestTimeout();
+                a.MapGet("/report", Describe).WithRequestTimeout(TimeSpan.FromSeconds(50));
+                a.MapGet("/plain", Describe);
+            },
+            settings: new Dictionary<string, string?> { ["RedBook:Server:DefaultTimeout"] = "00:00:20" });
+
+        Assert.Equal("none", await app.Client.GetStringAsync(new Uri("/stream", UriKind.Relative)));
+        Assert.Equal("50", await app.Client.GetStringAsync(new Uri("/report", UriKind.Relative)));
+        Assert.Equal("20", await app.Client.GetStringAsync(new Uri("/plain", UriKind.Relative)));
+
+        // a caller's deadline binds even on an endpoint without a default
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/stream", UriKind.Relative));
+        request.Headers.Add(RedBookHeaders.GrpcTimeout, "40S");
+        using var response = await app.Client.SendAsync(request);
+        Assert.Equal("40", await response.Content.ReadAsStringAsync());
     }
 
     [Fact]

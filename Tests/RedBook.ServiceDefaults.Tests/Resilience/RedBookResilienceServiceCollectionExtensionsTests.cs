@@ -105,6 +105,7 @@ public class RedBookResilienceServiceCollectionExtensionsTests
         using var provider = Build(new Dictionary<string, string?>
         {
             ["RedBook:Resilience:feed:Retry:BaseDelay"] = "00:00:00",
+            ["RedBook:Resilience:feed:Retry:Budget:Buckets"] = "10", // a fresh budget's floor: ten retries at once
         });
         var pipeline = provider.GetRequiredService<RedBookResiliencePipelines>().GetPipeline<HttpResponseMessage>("feed");
         var context = ResilienceContextPool.Shared.Get();

@@ -318,7 +318,9 @@ public class BudgetedRetryResilienceStrategyTests
 
     private static BudgetedRetryStrategyOptions Options(Action<BudgetedRetryStrategyOptions> configure)
     {
-        var options = new BudgetedRetryStrategyOptions();
+        // One-second budget buckets: a fresh budget's floor allows ten retries at once, so these tests see the retry
+        // logic; RetryBudgetTests cover how the floor accrues.
+        var options = new BudgetedRetryStrategyOptions { Budget = new RetryBudgetOptions { Buckets = 10 } };
         configure(options);
         return options;
     }

@@ -8,10 +8,16 @@ public class RetryBudgetTests
     private readonly ManualTimeProvider _time = new();
 
     [Fact]
-    public void TryWithdraw_NoTraffic_AllowsFloorTimesTtl()
+    public void TryWithdraw_FreshBudget_FloorAccruesWithHistoryNotAsAReserve()
     {
+        // 10 retries/s in 100 ms buckets: one retry for the first bucket, never a 100-retry burst.
         var budget = new RetryBudget("dep", new RetryBudgetOptions(), _time);
-        for (var i = 0; i < 100; i++)
+        Assert.Equal(1, budget.Balance, 6);
+        Assert.True(budget.TryWithdraw());
+        Assert.False(budget.TryWithdraw());
+
+        _time.Advance(TimeSpan.FromMilliseconds(400)); // five buckets of history now: five retries in all
+        for (var i = 0; i < 4; i++)
         {
             Assert.True(budget.TryWithdraw(), $"retry {i}");
         }
@@ -21,13 +27,53 @@ public class RetryBudgetTests
     }
 
     [Fact]
+    public void TryWithdraw_FloorBelowOnePerBucket_StillAllowsOneRetry()
+    {
+        // 2 retries/s in 100 ms buckets is 0.2 a bucket: a fresh client still gets its one retry, then waits for history.
+        var budget = new RetryBudget("dep", new RetryBudgetOptions { MinRetriesPerSecond = 2, RetryRatio = 0 }, _time);
+        Assert.True(budget.TryWithdraw());
+        Assert.False(budget.TryWithdraw());
+        _time.Advance(TimeSpan.FromMilliseconds(900)); // ten buckets of history: 2 retries
+        Assert.True(budget.TryWithdraw());
+        Assert.False(budget.TryWithdraw());
+    }
+
+    [Fact]
+    public void TryWithdraw_SteadyQuietTraffic_FloorReachesItsRateOverTheTtl()
+    {
+        // Ten calls a second (20 % of them is 20 retries): once the window is full of history the floor allows its
+        // 100 retries per 10 s TTL; with one call a second the oldest call in the window is up to a second old.
+        var budget = new RetryBudget("dep", new RetryBudgetOptions(), _time);
+        Assert.Equal(1, budget.Balance, 6);
+        for (var i = 0; i < 100; i++)
+        {
+            budget.Deposit();
+            _time.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        budget.Deposit();
+        Assert.Equal(100, budget.Balance, 6);
+
+        var sparse = new RetryBudget("sparse", new RetryBudgetOptions(), _time);
+        for (var i = 0; i < 10; i++)
+        {
+            sparse.Deposit();
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        sparse.Deposit();
+        Assert.Equal(91, sparse.Balance, 6); // history from the call 9 s ago: 91 buckets
+    }
+
+    [Fact]
     public void TryWithdraw_TrafficAboveFloor_RatioAloneBoundsRetries()
     {
-        // 1,000 first attempts in the TTL: 20 % is 200 retries, more than the 100-retry floor; the two are not added.
+        // 100 first attempts a second for 10 s: 20 % is 200 retries, more than the floor's 100; the two are not added.
         var budget = new RetryBudget("dep", new RetryBudgetOptions(), _time);
         for (var i = 0; i < 1_000; i++)
         {
             budget.Deposit();
+            _time.Advance(TimeSpan.FromMilliseconds(i == 999 ? 0 : 10));
         }
 
         Assert.Equal(200, budget.Balance, 6);
@@ -43,11 +89,12 @@ public class RetryBudgetTests
     [Fact]
     public void TryWithdraw_TrafficBelowFloor_FloorBoundsRetries()
     {
-        // 100 first attempts: 20 % is 20 retries, less than the floor of 10/s over 10 s, so the floor applies.
+        // 10 first attempts a second for 10 s: 20 % is 20 retries, less than the floor of 10/s over 10 s.
         var budget = new RetryBudget("dep", new RetryBudgetOptions(), _time);
         for (var i = 0; i < 100; i++)
         {
             budget.Deposit();
+            _time.Advance(TimeSpan.FromMilliseconds(i == 99 ? 0 : 100));
         }
 
         var granted = 0;
@@ -133,7 +180,7 @@ public class RetryBudgetTests
     /// <summary>
     /// The budget's invariant, checked against an independent recount of a log: whenever a retry is granted, the
     /// retries in the trailing window (bucket-aligned, as the budget counts) are at most the greater of ratio × first
-    /// attempts and floor × ttl; and whenever one is refused, granting it would have broken that bound.
+    /// attempts and floor × the seconds of history (whole buckets from the oldest with traffic); and whenever one is refused, granting it would have broken that bound.
     /// </summary>
     [Fact]
     public void TryWithdraw_RandomTrafficPatterns_NeverExceedsShare()
@@ -153,7 +200,7 @@ public class RetryBudgetTests
             };
             var budget = new RetryBudget("dep", options, time);
             var bucketTicks = ttl.Ticks / buckets;
-            var reserve = options.MinRetriesPerSecond * ttl.TotalSeconds;
+            var floorPerBucket = options.MinRetriesPerSecond * (ttl / buckets).TotalSeconds;
             var log = new SlidingLog(bucketTicks, buckets);
             var granted = 0;
             var requests = 0;
@@ -174,8 +221,8 @@ public class RetryBudgetTests
                 for (var i = 0; i < attempts; i++)
                 {
                     var now = time.GetTimestamp();
-                    var (windowRequests, windowRetries) = log.Count(now);
-                    var allowed = Math.Max(options.RetryRatio * windowRequests, reserve);
+                    var (windowRequests, windowRetries, span) = log.Count(now);
+                    var allowed = Math.Max(options.RetryRatio * windowRequests, floorPerBucket > 0 ? Math.Max(1, floorPerBucket * span) : 0);
                     if (budget.TryWithdraw())
                     {
                         log.Add(now, retry: true);
@@ -196,7 +243,7 @@ public class RetryBudgetTests
             }
 
             Assert.True(requests > 0);
-            Assert.True(granted > 0 || reserve == 0, $"seed {seed}: no retry was ever granted");
+            Assert.True(granted > 0 || floorPerBucket == 0, $"seed {seed}: no retry was ever granted");
         }
     }
 
@@ -221,9 +268,11 @@ public class RetryBudgetTests
             }
         }
 
-        public (long Requests, long Retries) Count(long now)
+        // The entries in the window, and the buckets from the oldest entry's to the current one (at least one).
+        public (long Requests, long Retries, int Span) Count(long now)
         {
-            var firstEpoch = (now / bucketTicks) - buckets + 1;
+            var current = now / bucketTicks;
+            var firstEpoch = current - buckets + 1;
             while (_start < _entries.Count && _entries[_start].Ticks / bucketTicks < firstEpoch)
             {
                 if (_entries[_start].Retry)
@@ -238,7 +287,8 @@ public class RetryBudgetTests
                 _start++;
             }
 
-            return (_requests, _retries);
+            var span = _start < _entries.Count ? (int)(current - (_entries[_start].Ticks / bucketTicks)) + 1 : 1;
+            return (_requests, _retries, span);
         }
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.Extensions.Options;
 using RedBook.ServiceDefaults.Deadline;
 using RedBook.ServiceDefaults.Errors;
@@ -11,8 +12,82 @@ public class DeadlineMiddlewareTests
 {
     private readonly ManualTimeProvider _time = new();
 
-    private DeadlineMiddleware Create(RequestDelegate next, RedBookServerOptions? options = null, bool infrastructure = false) =>
-        new(next, new StaticOptionsMonitor<RedBookServerOptions>(options ?? new RedBookServerOptions()), _time, _ => infrastructure);
+    // Both stages, as the server runs them: the caller's header at the front, the endpoint default after routing.
+    private RequestDelegate Create(RequestDelegate next, RedBookServerOptions? options = null, bool infrastructure = false, RequestTimeoutOptions? timeouts = null)
+    {
+        var monitor = new StaticOptionsMonitor<RedBookServerOptions>(options ?? new RedBookServerOptions());
+        var endpointStage = new DeadlineMiddleware(next, monitor, _time, _ => infrastructure, DeadlineStage.EndpointDefault, new StaticOptionsMonitor<RequestTimeoutOptions>(timeouts ?? new RequestTimeoutOptions()));
+        return new DeadlineMiddleware(endpointStage.InvokeAsync, monitor, _time, _ => infrastructure, DeadlineStage.CallerHeader).InvokeAsync;
+    }
+
+    private static DefaultHttpContext RoutedTo(params object[] metadata)
+    {
+        var context = Context();
+        context.SetEndpoint(new Endpoint(_ => Task.CompletedTask, new EndpointMetadataCollection(metadata), "GET /stream"));
+        return context;
+    }
+
+    [Fact]
+    public async Task InvokeAsync_EndpointDisablesRequestTimeout_NoDefaultDeadline()
+    {
+        var hasDeadline = true;
+        var middleware = Create(_ =>
+        {
+            hasDeadline = RequestDeadline.Current.HasValue;
+            return Task.CompletedTask;
+        });
+
+        await middleware(RoutedTo(new DisableRequestTimeoutAttribute()));
+
+        Assert.False(hasDeadline);
+    }
+
+    [Fact]
+    public async Task InvokeAsync_EndpointDisablesRequestTimeout_CallerDeadlineStillBinds()
+    {
+        TimeSpan remaining = default;
+        var middleware = Create(_ =>
+        {
+            remaining = RequestDeadline.Current.Remaining(_time);
+            return Task.CompletedTask;
+        });
+        var context = RoutedTo(new DisableRequestTimeoutAttribute());
+        context.Request.Headers[RedBookHeaders.GrpcTimeout] = "300m";
+
+        await middleware(context);
+
+        Assert.Equal(TimeSpan.FromMilliseconds(300), remaining);
+    }
+
+    [Fact]
+    public async Task InvokeAsync_EndpointTimeouts_ReplaceTheServerDefault()
+    {
+        var seen = new List<TimeSpan>();
+        var timeouts = new RequestTimeoutOptions();
+        timeouts.AddPolicy("reports", TimeSpan.FromSeconds(30));
+        var middleware = Create(_ =>
+        {
+            seen.Add(RequestDeadline.Current.Remaining(_time));
+            return Task.CompletedTask;
+        }, timeouts: timeouts);
+
+        await middleware(RoutedTo(new RequestTimeoutAttribute(5_000)));
+        await middleware(RoutedTo(new RequestTimeoutAttribute("reports")));
+        await middleware(RoutedTo(new RequestTimeoutPolicy { Timeout = TimeSpan.FromSeconds(7) }));
+        await middleware(RoutedTo()); // no metadata: the server default
+
+        Assert.Equal([TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(7), TimeSpan.FromSeconds(1)], seen);
+    }
+
+    [Fact]
+    public async Task InvokeAsync_UnknownTimeoutPolicyName_Throws()
+    {
+        var middleware = Create(_ => Task.CompletedTask);
+
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => middleware(RoutedTo(new RequestTimeoutAttribute("missing"))));
+
+        Assert.Contains("'missing'", ex.Message, StringComparison.Ordinal);
+    }
 
     private static DefaultHttpContext Context(string? grpcTimeout = null)
     {
@@ -36,7 +111,7 @@ public class DeadlineMiddlewareTests
             return Task.CompletedTask;
         });
 
-        await middleware.InvokeAsync(Context());
+        await middleware(Context());
 
         Assert.Equal(TimeSpan.FromSeconds(1), remaining);
         Assert.False(RequestDeadline.Current.HasValue);
@@ -52,7 +127,7 @@ public class DeadlineMiddlewareTests
             return Task.CompletedTask;
         }, new RedBookServerOptions { DefaultTimeout = TimeSpan.Zero });
 
-        await middleware.InvokeAsync(Context());
+        await middleware(Context());
 
         Assert.False(hasDeadline);
     }
@@ -67,7 +142,7 @@ public class DeadlineMiddlewareTests
             return Task.CompletedTask;
         }, infrastructure: true);
 
-        await middleware.InvokeAsync(Context());
+        await middleware(Context());
 
         Assert.False(hasDeadline);
     }
@@ -82,8 +157,8 @@ public class DeadlineMiddlewareTests
             return Task.CompletedTask;
         }, new RedBookServerOptions { MaxTimeout = TimeSpan.FromSeconds(3) });
 
-        await middleware.InvokeAsync(Context("250m"));
-        await middleware.InvokeAsync(Context("10S"));
+        await middleware(Context("250m"));
+        await middleware(Context("10S"));
 
         Assert.Equal([TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(3)], seen);
     }
@@ -104,7 +179,7 @@ public class DeadlineMiddlewareTests
             return Task.CompletedTask;
         });
 
-        await middleware.InvokeAsync(context);
+        await middleware(context);
 
         Assert.NotEqual(original, seen);
         Assert.Equal(original, context.RequestAborted);
@@ -127,7 +202,7 @@ public class DeadlineMiddlewareTests
         });
         var context = Context(value);
 
-        await middleware.InvokeAsync(context);
+        await middleware(context);
 
         Assert.False(called);
         Assert.Equal(400, context.Response.StatusCode);
@@ -142,7 +217,7 @@ public class DeadlineMiddlewareTests
         var context = Context();
         context.Request.Headers[RedBookHeaders.GrpcTimeout] = new(["1S", "2S"]);
 
-        await Create(_ => Task.CompletedTask).InvokeAsync(context);
+        await Create(_ => Task.CompletedTask)(context);
 
         Assert.Equal(400, context.Response.StatusCode);
     }
@@ -157,7 +232,7 @@ public class DeadlineMiddlewareTests
         {
             called = true;
             return Task.CompletedTask;
-        }).InvokeAsync(context);
+        })(context);
 
         Assert.False(called);
         Assert.Equal(504, context.Response.StatusCode);

@@ -72,7 +72,7 @@ public sealed class SreThrottle
         }
     }
 
-    /// <summary>The successes recorded since the last failure (the recovery ramp's input).</summary>
+    /// <summary>The successes recorded since the last failure (the recovery ramp's input; it stops counting at <see cref="SreThrottleOptions.RecoverySuccesses"/>).</summary>
     public int SuccessRun => Volatile.Read(ref _successRun);
 
     /// <summary>The requests (local rejections included) and accepts in the window.</summary>
@@ -100,7 +100,7 @@ public sealed class SreThrottle
         var last = Volatile.Read(ref _lastPass);
         if (dropRatio <= 0)
         {
-            Volatile.Write(ref _lastPass, now);
+            NotePass(state, now, last);
             return true;
         }
 
@@ -113,12 +113,22 @@ public sealed class SreThrottle
 
         if (_random() >= dropRatio)
         {
-            Volatile.Write(ref _lastPass, now);
+            NotePass(state, now, last);
             return true;
         }
 
         state.Window.Add(now, 0);
         return false;
+    }
+
+    // Keeps the last pass within half a probe interval of the truth, writing the shared field twice per interval at
+    // most instead of on every call: the probe may come up to half an interval early after a pass, never more often.
+    private void NotePass(State state, long now, long last)
+    {
+        if (now - last >= state.ProbeTicks >> 1)
+        {
+            Volatile.Write(ref _lastPass, now);
+        }
     }
 
     /// <summary>Records a request the dependency accepted (any outcome that is not a dependency failure).</summary>
@@ -130,15 +140,22 @@ public sealed class SreThrottle
     /// <summary>Records an accepted request in the bucket of <paramref name="timestamp"/> (e.g. the call's start).</summary>
     public void RecordSuccess(long timestamp)
     {
-        _state.Window.Add(timestamp, 1);
-        Interlocked.Increment(ref _successRun);
+        var state = _state;
+        state.Window.Add(timestamp, 1);
+        if (Volatile.Read(ref _successRun) < state.RecoveryCap)
+        {
+            Interlocked.Increment(ref _successRun); // saturates near the cap: a healthy dependency pays one read
+        }
     }
 
     /// <summary>Records a failed request in the bucket of <paramref name="timestamp"/> (e.g. the call's start).</summary>
     public void RecordFailure(long timestamp)
     {
         _state.Window.Add(timestamp, 0);
-        Volatile.Write(ref _successRun, 0);
+        if (Volatile.Read(ref _successRun) != 0)
+        {
+            Volatile.Write(ref _successRun, 0);
+        }
     }
 
     /// <summary>Applies new options; a new K or minimum applies at once, a new window or bucket count starts fresh.</summary>
@@ -197,6 +214,10 @@ public sealed class SreThrottle
         public RollingWindow Window { get; }
 
         public long ProbeTicks { get; }
+
+        // The success run never needs to count past the ramp's end (one success when the ramp is off, so it still
+        // reports that the last outcome was a success).
+        public int RecoveryCap => Math.Max(1, _recoverySuccesses);
 
         public double DropRatio(long requests, long accepts, int successRun)
             => requests < _minimum ? 0 : Formula(requests, accepts, _k) * RecoveryScale(successRun, _recoverySuccesses);

@@ -15,9 +15,9 @@ public class OutageTests
 
         Assert.True(ratioOnly.Amplification <= 1.25, $"20 % budget: {ratioOnly.Attempts} attempts for {ratioOnly.Calls} calls");
         Assert.True(ratioOnly.Amplification >= 1.0);
-        // The default floor (100 retries over the 10 s TTL) is more than 20 % of this short, light run (about 400
-        // calls), so the floor binds here: bounded, but not 1.2. The load lab's 10 s run shows the 1.2.
-        Assert.True(defaults.Amplification <= 1.6, $"default budget: {defaults.Attempts} attempts for {defaults.Calls} calls");
+        // The default floor accrues 10 retries per second of history, less than 20 % of 50 calls a second, so the
+        // ratio binds; the margin is for a loaded machine's uneven arrivals.
+        Assert.True(defaults.Amplification <= 1.25, $"default budget: {defaults.Attempts} attempts for {defaults.Calls} calls");
         Assert.True(defaults.Amplification < 2.0, "the budget must stop most retries (three attempts each would be 3.0)");
     }
 }

@@ -36,7 +36,7 @@ public static class FailingBackendScenario
         var withBreaker = await RunVariantAsync(Mode.Breaker, scale).ConfigureAwait(false);
         var book = await RunVariantAsync(Mode.BookFormula, scale).ConfigureAwait(false);
         var without = await RunVariantAsync(Mode.Off, scale).ConfigureAwait(false);
-        foreach (var (name, v) in new[] { ("SRE breaker (defaults: probe + recovery ramp)", withBreaker), ("book formula alone (control)", book), ("no breaker", without) })
+        foreach (var (name, v) in new[] { ("SRE breaker (probe + recovery ramp)", withBreaker), ("book formula alone (control)", book), ("no breaker", without) })
         {
             report.Row(
                 name,

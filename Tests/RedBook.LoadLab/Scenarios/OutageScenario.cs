@@ -5,8 +5,8 @@ namespace RedBook.LoadLab.Scenarios;
 
 /// <summary>
 /// 5. Outage. Every replica fails every request (503 Unavailable, retryable). The caller retries idempotent GETs with
-/// the budgeted retry (3 attempts, a 20 % budget, with and without its floor of 10 retries per second, which is a minimum
-/// rather than an addition); the breaker is off for
+/// the budgeted retry (3 attempts, a 20 % budget, with and without its floor of 10 retries per second of history, which
+/// is a minimum rather than an addition or a reserve); the breaker is off for
 /// this client so only the budget limits the retries. Amplification = attempts that reached the replicas ÷ calls.
 /// A caller whose retries have no budget (three attempts, always) is the baseline.
 /// </summary>
@@ -27,7 +27,7 @@ public static class OutageScenario
         var defaults = await RunVariantAsync(Budget.Defaults, scale).ConfigureAwait(false);
         var unbudgeted = await RunVariantAsync(Budget.Unlimited, scale).ConfigureAwait(false);
         report.Row("budget 20 %, no floor", ratioOnly.Calls.ToString(CultureInfo.InvariantCulture), ratioOnly.Attempts.ToString(CultureInfo.InvariantCulture), Stats.F(ratioOnly.Amplification, 2) + "×");
-        report.Row("budget defaults: 20 % or the 10 retries/s floor (100 over the 10 s TTL), whichever is greater", defaults.Calls.ToString(CultureInfo.InvariantCulture), defaults.Attempts.ToString(CultureInfo.InvariantCulture), Stats.F(defaults.Amplification, 2) + "×");
+        report.Row("budget defaults: 20 % or the floor of 10 retries per second of history, whichever is greater", defaults.Calls.ToString(CultureInfo.InvariantCulture), defaults.Attempts.ToString(CultureInfo.InvariantCulture), Stats.F(defaults.Amplification, 2) + "×");
         report.Row("no budget (ratio 10: every call retried)", unbudgeted.Calls.ToString(CultureInfo.InvariantCulture), unbudgeted.Attempts.ToString(CultureInfo.InvariantCulture), Stats.F(unbudgeted.Amplification, 2) + "×");
         report.Check("outage, 20 % budget: amplification ≤ 1.2×", "≤ 1.20", ratioOnly.Amplification, ratioOnly.Amplification <= 1.2);
         report.Check("outage, default budget (with the 10/s floor): amplification ≤ 1.2×", "≤ 1.20", defaults.Amplification, defaults.Amplification <= 1.2);

@@ -9,7 +9,7 @@ public sealed class ManualTimeProvider : TimeProvider
 {
     private readonly Lock _gate = new();
     private readonly List<ManualTimer> _timers = [];
-    private readonly List<(int Count, TaskCompletionSource Signal)> _timerWaiters = [];
+    private readonly List<(int Count, long? DueWithin, TaskCompletionSource Signal)> _timerWaiters = [];
     private DateTimeOffset _now;
     private long _ticks;
 
@@ -58,34 +58,39 @@ public sealed class ManualTimeProvider : TimeProvider
     }
 
     /// <summary>
-    /// Completes once at least <paramref name="count"/> timers are scheduled: an explicit signal that code under
-    /// test has reached its next timed wait (e.g. re-armed a delay), so a test never spins on a guess.
+    /// Completes once at least <paramref name="count"/> timers are scheduled (with <paramref name="dueWithin"/>, only
+    /// timers due at most that far from now count, so a long watchdog timeout does not pass for a short delay): an
+    /// explicit signal that code under test has reached its next timed wait (e.g. re-armed a delay), so a test never
+    /// spins on a guess.
     /// </summary>
-    public Task WhenActiveTimersAsync(int count)
+    public Task WhenActiveTimersAsync(int count, TimeSpan? dueWithin = null)
     {
         var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var within = dueWithin?.Ticks;
         lock (_gate)
         {
-            if (_timers.Count(t => t.DueAt is not null) >= count)
+            if (CountActive(within) >= count)
             {
                 return Task.CompletedTask;
             }
 
-            _timerWaiters.Add((count, signal));
+            _timerWaiters.Add((count, within, signal));
         }
 
         return signal.Task;
     }
+
+    // Under _gate.
+    private int CountActive(long? dueWithin) => _timers.Count(t => t.DueAt is { } due && (dueWithin is null || due - _ticks <= dueWithin));
 
     private void SignalTimerWaiters()
     {
         List<TaskCompletionSource>? ready = null;
         lock (_gate)
         {
-            var active = _timers.Count(t => t.DueAt is not null);
             for (var i = _timerWaiters.Count - 1; i >= 0; i--)
             {
-                if (active >= _timerWaiters[i].Count)
+                if (CountActive(_timerWaiters[i].DueWithin) >= _timerWaiters[i].Count)
                 {
                     (ready ??= []).Add(_timerWaiters[i].Signal);
                     _timerWaiters.RemoveAt(i);

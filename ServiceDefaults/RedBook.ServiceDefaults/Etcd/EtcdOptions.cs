@@ -43,6 +43,17 @@ public class EtcdOptions
     [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
     public TimeSpan RetryBackoffMax { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long a watch may receive nothing (no event, no progress notification) before it is re-opened at the next
+    /// revision. A stream that hangs without closing (a half-dead connection, a stuck proxy) then costs at most this
+    /// much staleness instead of forever. Watches ask etcd for progress notifications, so with etcd's
+    /// <c>--experimental-watch-progress-notify-interval</c> below this value a quiet, healthy watch is never re-opened;
+    /// otherwise it is re-opened once per interval, which costs one request and loses nothing.
+    /// </summary>
+    /// <value>5 minutes.</value>
+    [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00")]
+    public TimeSpan WatchIdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Copies every setting of this instance onto <paramref name="target"/>.</summary>
     internal void CopyTo(EtcdOptions target)
     {
@@ -57,5 +68,6 @@ public class EtcdOptions
         target.RequestTimeout = RequestTimeout;
         target.RetryBackoffInitial = RetryBackoffInitial;
         target.RetryBackoffMax = RetryBackoffMax;
+        target.WatchIdleTimeout = WatchIdleTimeout;
     }
 }

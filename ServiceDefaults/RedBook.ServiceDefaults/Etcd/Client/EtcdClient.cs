@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -33,7 +34,7 @@ internal sealed partial class EtcdClient : IDisposable
     /// <param name="options">The current options (endpoints, credentials, timeouts).</param>
     /// <param name="timeProvider">The clock for timeouts and backoff.</param>
     /// <param name="logger">Where failovers and reconnects are logged.</param>
-    /// <param name="handler">The HTTP handler; a <see cref="SocketsHttpHandler"/> when null. The client disposes it.</param>
+    /// <param name="handler">The HTTP handler; <see cref="CreateDefaultHandler"/> when null. The client disposes it.</param>
     /// <param name="jitter">The backoff jitter source, in [0.8, 1.2]; tests pass a constant.</param>
     public EtcdClient(Func<EtcdOptions> options, TimeProvider timeProvider, ILogger? logger = null, HttpMessageHandler? handler = null, Func<double>? jitter = null)
     {
@@ -43,11 +44,40 @@ internal sealed partial class EtcdClient : IDisposable
         _timeProvider = timeProvider;
         _logger = logger ?? NullLogger.Instance;
         _jitter = jitter;
-        _http = new HttpClient(handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }, disposeHandler: true)
+        _http = new HttpClient(handler ?? CreateDefaultHandler(), disposeHandler: true)
         {
             Timeout = Timeout.InfiniteTimeSpan,
         };
     }
+
+    /// <summary>
+    /// The handler the client uses by default: pooled connections recycled every 5 minutes, and TCP keep-alive
+    /// (first probe after 30 s idle, then every 5 s, 3 misses) so a peer that vanished without closing the
+    /// connection (a crashed host, a dropped NAT entry) breaks the connection within about 45 s instead of never.
+    /// Start from it to add TLS trust (<see cref="SocketsHttpHandler.SslOptions"/>).
+    /// </summary>
+    public static SocketsHttpHandler CreateDefaultHandler() => new()
+    {
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        ConnectCallback = static async (context, cancellationToken) =>
+        {
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
+                socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, 30);
+                socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval, 5);
+                socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveRetryCount, 3);
+                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken).ConfigureAwait(false);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        },
+    };
 
     /// <summary>The endpoint calls go to now (it moves on failover).</summary>
     public Uri CurrentEndpoint
@@ -247,7 +277,8 @@ internal sealed partial class EtcdClient : IDisposable
     /// endless stream. After a disconnect it reconnects with backoff, failing over between endpoints, and resumes
     /// at the revision after the last event it yielded, so no change is missed or repeated. When that history has
     /// been compacted away, or etcd came back with an older store than the watcher had seen, it re-reads the range
-    /// and yields a snapshot, then watches on from there.
+    /// and yields a snapshot, then watches on from there. A stream that delivers nothing for
+    /// <see cref="EtcdOptions.WatchIdleTimeout"/> is treated as hung and re-opened the same way.
     /// </summary>
     public async IAsyncEnumerable<EtcdWatchUpdate> WatchAsync(string key, bool prefix, long startRevision, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -260,16 +291,25 @@ internal sealed partial class EtcdClient : IDisposable
             cancellationToken.ThrowIfCancellationRequested();
             var compacted = false;
             var session = await OpenWatchAsync(keyBytes, rangeEnd, next, cancellationToken).ConfigureAwait(false);
+            var idleTimeout = _options().WatchIdleTimeout;
             if (session is not null)
             {
                 try
                 {
                     while (true)
                     {
-                        var message = await session.ReadAsync(cancellationToken).ConfigureAwait(false);
+                        var message = await session.ReadAsync(idleTimeout, cancellationToken).ConfigureAwait(false);
                         if (message is null)
                         {
-                            Log.WatchDisconnected(_logger, key, next, session.Endpoint);
+                            if (session.IdledOut)
+                            {
+                                Log.WatchIdle(_logger, key, next, session.Endpoint, idleTimeout);
+                            }
+                            else
+                            {
+                                Log.WatchDisconnected(_logger, key, next, session.Endpoint);
+                            }
+
                             break;
                         }
 
@@ -381,7 +421,7 @@ internal sealed partial class EtcdClient : IDisposable
         var endpoints = ParseEndpoints(options);
         var index = Index(endpoints.Length);
         var endpoint = endpoints[index];
-        var request = new EtcdWatchRequest { CreateRequest = new EtcdWatchCreateRequest { Key = key, RangeEnd = rangeEnd, StartRevision = startRevision } };
+        var request = new EtcdWatchRequest { CreateRequest = new EtcdWatchCreateRequest { Key = key, RangeEnd = rangeEnd, StartRevision = startRevision, ProgressNotify = true } };
         HttpResponseMessage? response = null;
         try
         {
@@ -404,7 +444,7 @@ internal sealed partial class EtcdClient : IDisposable
             }
 
             var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            return new WatchSession(endpoint, response, stream);
+            return new WatchSession(endpoint, response, stream, _timeProvider);
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException or RedBookException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
@@ -667,24 +707,39 @@ internal sealed partial class EtcdClient : IDisposable
 
     private sealed record AuthToken(string Username, string Value);
 
-    private sealed class WatchSession(Uri endpoint, HttpResponseMessage response, Stream stream) : IDisposable
+    private sealed class WatchSession(Uri endpoint, HttpResponseMessage response, Stream stream, TimeProvider timeProvider) : IDisposable
     {
         private readonly StreamReader _reader = new(stream);
 
+        // Cancelled by the caller's token or when the stream stays silent past the idle timeout (re-armed per read).
+        private readonly CancellationTokenSource _idle = new(Timeout.InfiniteTimeSpan, timeProvider);
+        private CancellationTokenRegistration _callerRegistration;
+
         public Uri Endpoint { get; } = endpoint;
 
-        /// <summary>The next watch message, or null when the stream ended or broke.</summary>
-        public async Task<EtcdWatchResponse?> ReadAsync(CancellationToken cancellationToken)
+        /// <summary>True when the last read ended because nothing arrived within the idle timeout.</summary>
+        public bool IdledOut { get; private set; }
+
+        /// <summary>The next watch message, or null when the stream ended, broke or stayed silent for <paramref name="idleTimeout"/>.</summary>
+        public async Task<EtcdWatchResponse?> ReadAsync(TimeSpan idleTimeout, CancellationToken cancellationToken)
         {
+            if (_callerRegistration == default && cancellationToken.CanBeCanceled)
+            {
+                _callerRegistration = cancellationToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), _idle);
+            }
+
             while (true)
             {
                 string? line;
                 try
                 {
-                    line = await _reader.ReadLineAsync(cancellationToken).ConfigureAwait(false);
+                    _idle.CancelAfter(idleTimeout);
+                    line = await _reader.ReadLineAsync(_idle.Token).ConfigureAwait(false);
+                    _idle.CancelAfter(Timeout.InfiniteTimeSpan); // the consumer's time between reads is not silence
                 }
                 catch (Exception ex) when (ex is IOException or HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
                 {
+                    IdledOut = ex is OperationCanceledException;
                     return null;
                 }
 
@@ -721,6 +776,8 @@ internal sealed partial class EtcdClient : IDisposable
 
         public void Dispose()
         {
+            _callerRegistration.Dispose();
+            _idle.Dispose();
             _reader.Dispose();
             response.Dispose();
         }
@@ -736,6 +793,9 @@ internal sealed partial class EtcdClient : IDisposable
 
         [LoggerMessage(3, LogLevel.Warning, "etcd watch on {Key} disconnected from {Endpoint}; resuming at revision {Revision}")]
         public static partial void WatchDisconnected(ILogger logger, string key, long revision, Uri endpoint);
+
+        [LoggerMessage(12, LogLevel.Information, "etcd watch on {Key} at {Endpoint} received nothing for {IdleTimeout}; re-opening it at revision {Revision}")]
+        public static partial void WatchIdle(ILogger logger, string key, long revision, Uri endpoint, TimeSpan idleTimeout);
 
         [LoggerMessage(4, LogLevel.Warning, "etcd watch on {Key} could not resume at revision {Revision}: history compacted to {CompactRevision}; re-reading the range")]
         public static partial void WatchCompacted(ILogger logger, string key, long revision, long compactRevision);

@@ -205,6 +205,9 @@ internal sealed class EtcdWatchCreateRequest
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool PrevKv { get; set; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool ProgressNotify { get; set; }
 }
 
 internal sealed class EtcdWatchRequest

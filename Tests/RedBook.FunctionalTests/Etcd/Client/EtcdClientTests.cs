@@ -151,6 +151,45 @@ public sealed class EtcdClientTests(EtcdFixture fixture)
     }
 
     [Fact]
+    public async Task WatchAsync_StreamHangsWithoutClosing_ReopensAfterTheIdleTimeoutAndMissesNothing()
+    {
+        await using var proxy = new FreezableProxy(new Uri(fixture.Etcd.Endpoint));
+        var options = new EtcdOptions
+        {
+            RequestTimeout = TimeSpan.FromSeconds(1),
+            WatchIdleTimeout = TimeSpan.FromSeconds(1),
+            RetryBackoffInitial = TimeSpan.FromMilliseconds(50),
+            RetryBackoffMax = TimeSpan.FromMilliseconds(200),
+        };
+        options.Endpoints.Add(proxy.Endpoint); // the watch starts here
+        options.Endpoints.Add(fixture.Etcd.Endpoint);
+        using var logs = new CapturingLoggerProvider();
+        using var watcher = new EtcdClient(() => options, TimeProvider.System, logs.CreateLogger("etcd"));
+        using var writer = fixture.Etcd.CreateClient();
+        var prefix = Prefix();
+        var start = await writer.PutAsync(prefix + "before", Utf8("0"), 0, s_none);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await using var watch = watcher.WatchAsync(prefix, prefix: true, start + 1, cts.Token).GetAsyncEnumerator(cts.Token);
+
+        var first = await writer.PutAsync(prefix + "a", Utf8("1"), 0, s_none);
+        Assert.True(await watch.MoveNextAsync());
+        Assert.Equal(first, Assert.Single(watch.Current.Events).Kv.ModRevision);
+
+        proxy.Freeze(); // the open stream now hangs: no bytes, no close
+        var second = await writer.PutAsync(prefix + "b", Utf8("2"), 0, s_none);
+        var third = await writer.PutAsync(prefix + "c", Utf8("3"), 0, s_none);
+        var seen = new List<long>();
+        while (seen.Count < 2 && await watch.MoveNextAsync())
+        {
+            seen.AddRange(watch.Current.Events.Select(e => e.Kv.ModRevision));
+        }
+
+        Assert.Equal([second, third], seen);
+        Assert.True(logs.Contains(Microsoft.Extensions.Logging.LogLevel.Information, "received nothing for"), string.Join(Environment.NewLine, logs.Entries));
+        Assert.Equal(new Uri(fixture.Etcd.Endpoint), watcher.CurrentEndpoint); // the frozen proxy's re-open timed out
+    }
+
+    [Fact]
     public async Task RangeAsync_FirstEndpointDown_FailsOverToTheNext()
     {
         var options = new EtcdOptions { RequestTimeout = TimeSpan.FromSeconds(5) };

@@ -196,6 +196,31 @@ public sealed class EtcdClientTests : IDisposable
     private static Task Signalled(Task signal) => signal.WaitAsync(TimeSpan.FromSeconds(30));
 
     [Fact]
+    public async Task WatchAsync_StreamSilentForTheIdleTimeout_ReopensAtTheSameRevision()
+    {
+        // Unscripted, the fake's watch stream stays open and sends nothing: a hung stream.
+        using var client = CreateClient(o => (o.WatchIdleTimeout, o.RetryBackoffInitial, o.RetryBackoffMax) = (TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)));
+        using var cts = new CancellationTokenSource();
+        await using var watch = client.WatchAsync("/p/", prefix: true, 7, cts.Token).GetAsyncEnumerator(cts.Token);
+        var next = watch.MoveNextAsync();
+
+        await Signalled(_handler.WhenRequestsAsync("/v3/watch", 1));
+        await Signalled(_time.WhenActiveTimersAsync(1)); // the idle timer, armed for the read
+        _time.Advance(TimeSpan.FromSeconds(59));
+        Assert.Single(_handler.Requests); // still waiting: a minute has not passed
+
+        _time.Advance(TimeSpan.FromSeconds(1)); // silent for the whole idle timeout: the session is dropped
+        await Signalled(_time.WhenActiveTimersAsync(1, dueWithin: TimeSpan.FromSeconds(1))); // the reconnect backoff
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await Signalled(_handler.WhenRequestsAsync("/v3/watch", 2));
+
+        Assert.All(_handler.Requests, r => Assert.Contains("\"start_revision\":\"7\",\"progress_notify\":true", r.Body, StringComparison.Ordinal));
+        Assert.False(next.IsCompleted); // nothing was lost or made up: the watcher is waiting on the new stream
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await next);
+    }
+
+    [Fact]
     public async Task WatchAsync_StreamEnds_ReconnectsFromTheRevisionAfterTheLastEvent()
     {
         var created = $"{{\"result\":{{{Header},\"created\":true}}}}\n";
@@ -272,7 +297,7 @@ public sealed class EtcdClientTests : IDisposable
         Assert.Equal(30, Assert.Single(updates[0].Events).Kv.ModRevision);
         Assert.Equal("/p/z", Assert.Single(updates[1].Snapshot!).Key);
         Assert.Equal(3, Assert.Single(updates[2].Events).Kv.ModRevision);
-        Assert.Equal(["\"start_revision\":\"30\"", "\"start_revision\":\"31\"", "\"start_revision\":\"3\""], _handler.Requests.Where(r => r.Path == "/v3/watch").Select(r => r.Body[r.Body.IndexOf("\"start_revision\"", StringComparison.Ordinal)..^2]).ToArray());
+        Assert.Equal(["\"start_revision\":\"30\",\"progress_notify\":true", "\"start_revision\":\"31\",\"progress_notify\":true", "\"start_revision\":\"3\",\"progress_notify\":true"], _handler.Requests.Where(r => r.Path == "/v3/watch").Select(r => r.Body[r.Body.IndexOf("\"start_revision\"", StringComparison.Ordinal)..^2]).ToArray());
     }
 
     private static string Event(long revision, string key, string value) =>

@@ -38,9 +38,10 @@ public sealed class EtcdConfigurationProviderTests : IDisposable
 
     private async Task WaitForRevisionAsync(long revision)
     {
-        // The scripted watch stream ends after its last event; only then does the watcher arm its reconnect backoff on
-        // the fake clock. That timer is the explicit signal that every event was applied (the limit only stops a hang).
-        await _time.WhenActiveTimersAsync(1).WaitAsync(TimeSpan.FromSeconds(30));
+        // The scripted watch stream ends after its last event; only then does the watcher arm its 1 s reconnect backoff
+        // on the fake clock. That timer is the explicit signal that every event was applied (the limit only stops a
+        // hang); the watch's 5-minute idle timer, armed while it reads, does not count.
+        await _time.WhenActiveTimersAsync(1, dueWithin: TimeSpan.FromSeconds(1)).WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(revision, _provider.Revision);
     }

@@ -1,0 +1,105 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace RedBook.FunctionalTests.Etcd;
+
+/// <summary>
+/// A TCP proxy on loopback in front of one server. <see cref="Freeze"/> makes it stop forwarding in both directions
+/// while keeping every connection open, and accept new ones without ever forwarding them: a connection that hangs
+/// without closing, as a half-dead peer or a stuck middlebox does.
+/// </summary>
+public sealed class FreezableProxy : IAsyncDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly IPEndPoint _target;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly TaskCompletionSource _frozen = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<TcpClient> _connections = [];
+    private readonly Task _acceptLoop;
+
+    public FreezableProxy(Uri target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        _target = new IPEndPoint(IPAddress.Parse(target.Host), target.Port);
+        _listener.Start();
+        _acceptLoop = AcceptAsync();
+    }
+
+    public string Endpoint => $"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
+
+    /// <summary>Stops forwarding; connections stay open.</summary>
+    public void Freeze() => _frozen.TrySetResult();
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener.Stop();
+        lock (_connections)
+        {
+            foreach (var connection in _connections)
+            {
+                connection.Dispose();
+            }
+        }
+
+        try
+        {
+            await _acceptLoop;
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+        }
+
+        _stop.Dispose();
+    }
+
+    private async Task AcceptAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            var inbound = await _listener.AcceptTcpClientAsync(_stop.Token);
+            var outbound = new TcpClient();
+            lock (_connections)
+            {
+                _connections.Add(inbound);
+                _connections.Add(outbound);
+            }
+
+            if (_frozen.Task.IsCompleted)
+            {
+                continue; // accepted, never answered
+            }
+
+            await outbound.ConnectAsync(_target, _stop.Token);
+            _ = PumpAsync(inbound.GetStream(), outbound.GetStream());
+            _ = PumpAsync(outbound.GetStream(), inbound.GetStream());
+        }
+    }
+
+    private async Task PumpAsync(NetworkStream from, NetworkStream to)
+    {
+        var buffer = new byte[16 * 1024];
+        try
+        {
+            while (true)
+            {
+                var read = from.ReadAsync(buffer, _stop.Token).AsTask();
+                if (await Task.WhenAny(read, _frozen.Task) != read)
+                {
+                    return; // frozen: stop reading and writing, keep the sockets open
+                }
+
+                var count = await read;
+                if (count == 0)
+                {
+                    return;
+                }
+
+                await to.WriteAsync(buffer.AsMemory(0, count), _stop.Token);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException or SocketException)
+        {
+        }
+    }
+}

@@ -1,69 +1,54 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
+using RedBook.LoadLab.Infrastructure;
 
 namespace RedBook.FunctionalTests.ServiceDefaults;
 
-/// <summary>A real Kestrel server on 127.0.0.1 (port 0) with the service defaults, and a client for it.</summary>
+/// <summary>
+/// A real Kestrel server on 127.0.0.1 (port 0) with the service defaults, and a client for it: the load lab's
+/// <see cref="LoopbackService"/> with the functional tests' settings (logging on, the test's registrations before
+/// <c>AddServiceDefaults</c>, and a generous default deadline unless a test sets one).
+/// </summary>
 internal sealed class KestrelApp : IAsyncDisposable
 {
-    private KestrelApp(WebApplication app, HttpClient client)
+    private readonly LoopbackService _service;
+
+    private KestrelApp(LoopbackService service)
     {
-        App = app;
-        Client = client;
+        _service = service;
+        Client = new HttpClient { BaseAddress = service.Address, Timeout = TimeSpan.FromSeconds(60) };
     }
 
-    public WebApplication App { get; }
+    public WebApplication App => _service.App;
 
     public HttpClient Client { get; }
 
-    public Uri BaseAddress => Client.BaseAddress!;
+    public Uri BaseAddress => _service.Address;
 
     public static async Task<KestrelApp> StartAsync(
         Action<WebApplication> map,
         Action<WebApplicationBuilder>? configure = null,
         IDictionary<string, string?>? settings = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
         // The machine is shared and noisy: the default deadline is generous unless a test sets it.
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["RedBook:Server:DefaultTimeout"] = "00:00:30" });
-        if (settings is not null)
+        var configuration = new Dictionary<string, string?> { ["RedBook:Server:DefaultTimeout"] = "00:00:30" };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
-            builder.Configuration.AddInMemoryCollection(settings);
+            configuration[key] = value;
         }
 
-        configure?.Invoke(builder);
-        builder.AddServiceDefaults();
-        var app = builder.Build();
-        app.MapDefaultEndpoints();
-        map(app);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses
-            .First(a => !IsManagement(app, a));
-        var client = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(60) };
-        return new KestrelApp(app, client);
-    }
-
-    private static bool IsManagement(WebApplication app, string address)
-    {
-        var port = app.Configuration["RedBook:Management:Port"];
-        return port is not null && new Uri(address).Port.ToString(System.Globalization.CultureInfo.InvariantCulture) == port;
+        var service = await LoopbackService.StartAsync(map, new LoopbackServiceOptions
+        {
+            Configure = configure,
+            Configuration = configuration,
+            ConfigureBeforeDefaults = true,
+            Logging = true,
+        });
+        return new KestrelApp(service);
     }
 
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        using (var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
-        {
-            await App.StopAsync(cts.Token);
-        }
-
-        await App.DisposeAsync();
+        await _service.DisposeAsync();
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -10,9 +11,15 @@ using Microsoft.Extensions.Logging;
 
 namespace RedBook.LoadLab.Infrastructure;
 
-/// <summary>A real Kestrel server on 127.0.0.1 with a free port, running <c>AddServiceDefaults</c> like a RedBook service.</summary>
+/// <summary>
+/// A real Kestrel server on 127.0.0.1 with a free port, running <c>AddServiceDefaults</c> and
+/// <c>MapDefaultEndpoints</c> like a RedBook service. The load lab and the functional tests (through their
+/// <c>KestrelApp</c>) both start their servers here.
+/// </summary>
 public sealed class LoopbackService : IAsyncDisposable
 {
+    private static readonly TimeSpan s_stopTimeout = TimeSpan.FromSeconds(30);
+
     private LoopbackService(WebApplication app, Uri address)
     {
         App = app;
@@ -22,40 +29,95 @@ public sealed class LoopbackService : IAsyncDisposable
     /// <summary>The running application.</summary>
     public WebApplication App { get; }
 
-    /// <summary>The base address, <c>http://127.0.0.1:{port}/</c>.</summary>
+    /// <summary>The base address of the public endpoint, <c>http://127.0.0.1:{port}/</c> (never the management port).</summary>
     public Uri Address { get; }
 
-    /// <summary>Starts a service: <paramref name="configure"/> registers services and configuration, <paramref name="map"/> maps endpoints.</summary>
-    public static async Task<LoopbackService> StartAsync(
+    /// <summary>Starts a lab service: <paramref name="configure"/> runs after <c>AddServiceDefaults</c>, and logging is off.</summary>
+    /// <param name="name">The application name (also the OpenTelemetry service name).</param>
+    /// <param name="map">Maps the endpoints.</param>
+    /// <param name="configure">Registers services and configuration.</param>
+    /// <param name="configuration">Configuration values.</param>
+    public static Task<LoopbackService> StartAsync(
         string name,
         Action<WebApplication> map,
         Action<WebApplicationBuilder>? configure = null,
         IDictionary<string, string?>? configuration = null)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        return StartAsync(map, new LoopbackServiceOptions { Name = name, Configure = configure, Configuration = configuration });
+    }
+
+    /// <summary>Starts a service as <paramref name="options"/> say.</summary>
+    public static async Task<LoopbackService> StartAsync(Action<WebApplication> map, LoopbackServiceOptions options)
+    {
         ArgumentNullException.ThrowIfNull(map);
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ApplicationName = name, EnvironmentName = Environments.Production });
+        ArgumentNullException.ThrowIfNull(options);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ApplicationName = options.Name, EnvironmentName = Environments.Production });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        builder.Configuration["OTEL_SERVICE_NAME"] = name;
-        if (configuration is not null)
+        if (!options.Logging)
         {
-            builder.Configuration.AddInMemoryCollection(configuration);
+            builder.Logging.ClearProviders();
         }
 
-        builder.AddServiceDefaults();
-        configure?.Invoke(builder);
+        if (options.Name is not null)
+        {
+            builder.Configuration["OTEL_SERVICE_NAME"] = options.Name;
+        }
+
+        if (options.Configuration is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(options.Configuration);
+        }
+
+        if (options.ConfigureBeforeDefaults)
+        {
+            options.Configure?.Invoke(builder);
+            builder.AddServiceDefaults();
+        }
+        else
+        {
+            builder.AddServiceDefaults();
+            options.Configure?.Invoke(builder);
+        }
+
         var app = builder.Build();
         app.MapDefaultEndpoints();
         map(app);
         await app.StartAsync().ConfigureAwait(false);
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return new LoopbackService(app, new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)));
+        var managementPort = app.Configuration["RedBook:Management:Port"];
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses
+            .Select(a => new Uri(a.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)))
+            .First(a => a.Port.ToString(CultureInfo.InvariantCulture) != managementPort);
+        return new LoopbackService(app, address);
     }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        await App.StopAsync().ConfigureAwait(false);
+        using (var stop = new CancellationTokenSource(s_stopTimeout))
+        {
+            await App.StopAsync(stop.Token).ConfigureAwait(false);
+        }
+
         await App.DisposeAsync().ConfigureAwait(false);
     }
+}
+
+/// <summary>How a <see cref="LoopbackService"/> is built.</summary>
+public sealed class LoopbackServiceOptions
+{
+    /// <summary>The application and OpenTelemetry service name; null keeps the host's defaults.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>Registers services and configuration.</summary>
+    public Action<WebApplicationBuilder>? Configure { get; init; }
+
+    /// <summary>Configuration values, added before <see cref="Configure"/> runs.</summary>
+    public IDictionary<string, string?>? Configuration { get; init; }
+
+    /// <summary>Run <see cref="Configure"/> before <c>AddServiceDefaults</c>, so its registrations win over the defaults' <c>TryAdd</c>s.</summary>
+    public bool ConfigureBeforeDefaults { get; init; }
+
+    /// <summary>Keep the host's log providers (the lab turns them off).</summary>
+    public bool Logging { get; init; }
 }

@@ -71,6 +71,33 @@ public class RedBookClientOptionsTests
         Assert.Contains("MaxAttempts", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("ProbeInterval", "00:00:00.001")]
+    [InlineData("ProbeInterval", "00:05:00")]
+    [InlineData("RecoverySuccesses", "-1")]
+    [InlineData("K", "0.5")]
+    public void Get_OutOfRangeBreakerKnob_FailsNamingIt(string key, string value)
+    {
+        using var sp = Build(Config(new() { [$"RedBook:Clients:feed:Breaker:{key}"] = value }));
+
+        var ex = Assert.Throws<OptionsValidationException>(() => sp.GetRequiredService<IOptionsMonitor<RedBookClientOptions>>().Get("feed"));
+
+        Assert.Contains("Breaker", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(key, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void BreakerOptions_ClientKnobs_ReachTheThrottle()
+    {
+        var knobs = new ClientBreakerOptions { K = 2, MinimumRequests = 5, Window = TimeSpan.FromSeconds(4), ProbeInterval = TimeSpan.FromMilliseconds(300), RecoverySuccesses = 0 };
+
+        var throttle = ClientPipelineFactory.BreakerOptions("feed", knobs, new RedBook.ServiceDefaults.Breaker.SreThrottleRegistry(TimeProvider.System)).ToThrottleOptions();
+
+        Assert.Equal((2.0, 5, TimeSpan.FromSeconds(4), TimeSpan.FromMilliseconds(300), 0), (throttle.K, throttle.MinimumRequests, throttle.Window, throttle.ProbeInterval, throttle.RecoverySuccesses));
+        var defaults = ClientPipelineFactory.BreakerOptions("feed", new ClientBreakerOptions(), new RedBook.ServiceDefaults.Breaker.SreThrottleRegistry(TimeProvider.System)).ToThrottleOptions();
+        Assert.Equal((TimeSpan.FromSeconds(1), 10), (defaults.ProbeInterval, defaults.RecoverySuccesses));
+    }
+
     [Fact]
     public void Validate_SectionForAnUnregisteredClient_FailsWithUnknownClient()
     {

@@ -11,10 +11,10 @@ namespace RedBook.ServiceDefaults.Breaker;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Two additions to the book let the throttle notice a healed dependency and hand its traffic back fast. A <b>probe</b>: while it drops, at
-/// most one call per <see cref="SreThrottleOptions.ProbeInterval"/> is let through whatever the draw (go-zero's
-/// force pass), so a healed dependency is noticed within that interval even when the book formula's own trickle
-/// (about ln(requests) per window) is smaller. A <b>recovery ramp</b>: from the second success in a row (in the order
+/// Two additions to the book let the throttle notice a healed dependency and hand its traffic back fast. A
+/// <b>probe</b>: while it drops, at most one call per <see cref="SreThrottleOptions.ProbeInterval"/> is let through
+/// whatever the draw (go-zero's force pass), so a healed dependency is noticed within that interval even when the
+/// book formula's own trickle (about ln(requests) per window) is smaller. A <b>recovery ramp</b>: from the second success in a row (in the order
 /// outcomes are recorded), the drop probability is scaled by <c>1 − successes / RecoverySuccesses</c>, so a healed
 /// dependency gets its traffic back within a few calls instead of the log_K(requests) windows the formula alone
 /// would take while its window still holds the local rejections. Any failure ends the run and restores the

@@ -15,9 +15,9 @@ namespace RedBook.ServiceDefaults.Retry;
 /// <c>MinRetriesPerSecond × Ttl</c> to the ratio, so at 100 calls a second an outage gets 1.3× and a client that has
 /// just started can fire the whole reserve at once. Here a quiet dependency may still retry
 /// <see cref="RetryBudgetOptions.MinRetriesPerSecond"/> calls a second, a fresh one gets the floor only for the history
-/// it has (one retry at least), and above <c>MinRetriesPerSecond / RetryRatio</c> first attempts a second (50 with the defaults) an outage
-/// is amplified by at most <c>1 + RetryRatio</c>. Thread-safe and allocation-free; built on the shared
-/// <c>RollingWindow</c>.
+/// it has (one retry at least), and above <c>MinRetriesPerSecond / RetryRatio</c> first attempts a second (50 with the
+/// defaults) an outage is amplified by at most <c>1 + RetryRatio</c>. Thread-safe and allocation-free; built on the
+/// shared <c>RollingWindow</c>.
 /// </remarks>
 public sealed class RetryBudget
 {

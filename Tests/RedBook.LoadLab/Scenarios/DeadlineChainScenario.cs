@@ -41,7 +41,7 @@ public static class DeadlineChainScenario
             ("B spends 100 ms, C 20 ms", TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(20)),
             ("B spends 100 ms, C 200 ms", TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200)),
         };
-        var minimumHeld = true;
+        var lowestBudget = double.PositiveInfinity;
         var late = 0L;
         long cCalledAt150 = -1;
         foreach (var (name, bSpend, cWork) in variants)
@@ -56,7 +56,7 @@ public static class DeadlineChainScenario
                 v.CBudgets.Count == 0 ? "not called" : Stats.F(v.CBudgets.Min(), 1),
                 Stats.F(Stats.PercentileMs(v.Calls, 99)),
                 $"{v.LateA}/{v.LateB}/{v.LateC}");
-            minimumHeld &= v.CBudgets.Count == 0 || v.CBudgets.Min() >= Minimum.TotalMilliseconds;
+            lowestBudget = Math.Min(lowestBudget, v.CBudgets.Count == 0 ? double.PositiveInfinity : v.CBudgets.Min());
             late += v.LateA + v.LateB + v.LateC;
             if (bSpend == TimeSpan.FromMilliseconds(150))
             {
@@ -64,7 +64,7 @@ public static class DeadlineChainScenario
             }
         }
 
-        report.Check("C is never called with less than the minimum budget", $"every budget ≥ {Minimum.TotalMilliseconds:0} ms", minimumHeld ? 1 : 0, minimumHeld, 0);
+        report.Check("C is never called with less than the minimum budget (lowest budget C received, ms)", $"≥ {Minimum.TotalMilliseconds:0} ms", lowestBudget, lowestBudget >= Minimum.TotalMilliseconds, 1);
         report.Check("150 ms spent in B: B fails fast, C is not called", "0 calls", cCalledAt150, cCalledAt150 == 0, 0);
         report.Check("nobody works after the caller gave up", "0 late units", late, late == 0, 0);
         return report;

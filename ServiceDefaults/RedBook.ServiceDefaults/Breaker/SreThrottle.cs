@@ -18,7 +18,9 @@ namespace RedBook.ServiceDefaults.Breaker;
 /// outcomes are recorded), the drop probability is scaled by <c>1 − successes / RecoverySuccesses</c>, so a healed
 /// dependency gets its traffic back within a few calls instead of the log_K(requests) windows the formula alone
 /// would take while its window still holds the local rejections. Any failure ends the run and restores the
-/// formula at once; one lucky success among failures changes nothing.
+/// formula at once; one lucky success among failures changes nothing. A full run while the formula was still dropping
+/// clears the window: the outage's history no longer describes the dependency, so one later failure does not bring
+/// its drops back.
 /// </para>
 /// <para>
 /// Usable on its own (the HTTP pipeline keeps one per endpoint): call <see cref="TryAcquire()"/> before the call and
@@ -144,8 +146,26 @@ public sealed class SreThrottle
         state.Window.Add(timestamp, 1);
         if (Volatile.Read(ref _successRun) < state.RecoveryCap)
         {
-            Interlocked.Increment(ref _successRun); // saturates near the cap: a healthy dependency pays one read
+            // Saturates near the cap: a healthy dependency pays one read.
+            if (Interlocked.Increment(ref _successRun) == state.RecoverySuccesses)
+            {
+                ForgetOutage(state, timestamp);
+            }
         }
+    }
+
+    // The run just completed: if the formula is still dropping, its window holds the outage; start a fresh one.
+    private void ForgetOutage(State state, long now)
+    {
+        var (requests, accepts) = state.Counts(now);
+        if (state.DropRatio(requests, accepts, successRun: 0) <= 0)
+        {
+            return;
+        }
+
+#pragma warning disable CS0420 // Interlocked access to the volatile field is atomic and ordered.
+        Interlocked.CompareExchange(ref _state, new State(state.Options, _timeProvider), state);
+#pragma warning restore CS0420
     }
 
     /// <summary>Records a failed request in the bucket of <paramref name="timestamp"/> (e.g. the call's start).</summary>
@@ -218,6 +238,8 @@ public sealed class SreThrottle
         // The success run never needs to count past the ramp's end (one success when the ramp is off, so it still
         // reports that the last outcome was a success).
         public int RecoveryCap => Math.Max(1, _recoverySuccesses);
+
+        public int RecoverySuccesses => _recoverySuccesses;
 
         public double DropRatio(long requests, long accepts, int successRun)
             => requests < _minimum ? 0 : Formula(requests, accepts, _k) * RecoveryScale(successRun, _recoverySuccesses);

@@ -206,17 +206,49 @@ public class SreThrottleTests
         throttle.RecordSuccess();
         Assert.Equal(SreThrottle.Formula(202, 2, 1.5) * 0.8, throttle.DropRatio, 12);
 
-        for (var i = 0; i < 8; i++)
+        for (var i = 0; i < 7; i++)
         {
             throttle.RecordSuccess();
         }
 
-        Assert.Equal(0, throttle.DropRatio); // ten in a row: nothing is dropped
+        Assert.Equal(SreThrottle.Formula(209, 9, 1.5) * 0.1, throttle.DropRatio, 12);
+        throttle.RecordFailure(); // a failure before the run completes: the formula, outage and all, is back
+        Assert.Equal(0, throttle.SuccessRun);
+        Assert.Equal(SreThrottle.Formula(210, 9, 1.5), throttle.DropRatio, 12);
+    }
+
+    [Fact]
+    public void RecoveryRamp_FullRunWhileDropping_ForgetsTheOutage()
+    {
+        var options = new SreThrottleOptions { MinimumRequests = 20, RecoverySuccesses = 10 };
+        var throttle = new SreThrottle("dep", options, _time);
+        Record(throttle, 200, 0);
+        for (var i = 0; i < 10; i++)
+        {
+            throttle.RecordSuccess();
+        }
+
+        Assert.Equal(0, throttle.DropRatio); // ten in a row: nothing is dropped...
+        Assert.Equal((0L, 0L), throttle.Counts); // ...and the window no longer holds the outage
+
+        throttle.RecordFailure(); // one failure after recovery is judged on fresh history (below the minimum here)
+        Assert.Equal(0, throttle.DropRatio);
         Assert.True(throttle.TryAcquire());
+    }
+
+    [Fact]
+    public void RecoveryRamp_FullRunWhileHealthy_KeepsTheWindow()
+    {
+        var throttle = new SreThrottle("dep", new SreThrottleOptions { MinimumRequests = 0, RecoverySuccesses = 10 }, _time);
+        Record(throttle, 30, 30);
 
         throttle.RecordFailure();
-        Assert.Equal(0, throttle.SuccessRun);
-        Assert.Equal(SreThrottle.Formula(211, 10, 1.5), throttle.DropRatio, 12);
+        for (var i = 0; i < 10; i++)
+        {
+            throttle.RecordSuccess();
+        }
+
+        Assert.Equal((41L, 40L), throttle.Counts);
     }
 
     [Fact]

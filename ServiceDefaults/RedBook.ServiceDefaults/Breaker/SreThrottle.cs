@@ -208,7 +208,6 @@ public sealed class SreThrottle
     {
         private readonly double _k;
         private readonly long _minimum;
-        private readonly int _recoverySuccesses;
 
         public State(SreThrottleOptions options, TimeProvider timeProvider)
             : this(options, new RollingWindow(options.Buckets, options.Window / options.Buckets, timeProvider))
@@ -221,7 +220,7 @@ public sealed class SreThrottle
             Window = window;
             _k = options.K;
             _minimum = options.MinimumRequests;
-            _recoverySuccesses = options.RecoverySuccesses;
+            RecoverySuccesses = options.RecoverySuccesses;
             ProbeTicks = Math.Max(1, (long)(options.ProbeInterval.TotalSeconds * window.TimeProvider.TimestampFrequency));
         }
 
@@ -237,12 +236,12 @@ public sealed class SreThrottle
 
         // The success run never needs to count past the ramp's end (one success when the ramp is off, so it still
         // reports that the last outcome was a success).
-        public int RecoveryCap => Math.Max(1, _recoverySuccesses);
+        public int RecoveryCap => Math.Max(1, RecoverySuccesses);
 
-        public int RecoverySuccesses => _recoverySuccesses;
+        public int RecoverySuccesses { get; }
 
         public double DropRatio(long requests, long accepts, int successRun)
-            => requests < _minimum ? 0 : Formula(requests, accepts, _k) * RecoveryScale(successRun, _recoverySuccesses);
+            => requests < _minimum ? 0 : Formula(requests, accepts, _k) * RecoveryScale(successRun, RecoverySuccesses);
 
         public (long Requests, long Accepts) Counts(long now)
         {

@@ -125,17 +125,7 @@ internal sealed class RollingWindow
     public (long Sum, long Count) Totals(long timestamp, bool includeCurrent = true)
     {
         var (first, last) = Range(timestamp, includeCurrent);
-        long sum = 0, count = 0;
-        for (var i = 0; i < _size; i++)
-        {
-            var e = Volatile.Read(ref _epoch[i]);
-            if (e >= first && e <= last)
-            {
-                sum += Volatile.Read(ref _sum[i]);
-                count += Volatile.Read(ref _count[i]);
-            }
-        }
-
+        var (sum, count, _) = Scan(first, last);
         return (sum, count);
     }
 
@@ -147,7 +137,14 @@ internal sealed class RollingWindow
     public (long Sum, long Count, int Span) TotalsAndSpan(long timestamp)
     {
         var (first, last) = Range(timestamp, includeCurrent: true);
-        long sum = 0, count = 0, oldest = last;
+        var (sum, count, oldest) = Scan(first, last);
+        return (sum, count, (int)(last - Math.Min(oldest, last)) + 1);
+    }
+
+    // The sums and counts of the buckets in [first, last], and the oldest of them that holds data (long.MaxValue: none).
+    private (long Sum, long Count, long Oldest) Scan(long first, long last)
+    {
+        long sum = 0, count = 0, oldest = long.MaxValue;
         for (var i = 0; i < _size; i++)
         {
             var e = Volatile.Read(ref _epoch[i]);
@@ -163,7 +160,7 @@ internal sealed class RollingWindow
             }
         }
 
-        return (sum, count, (int)(last - oldest) + 1);
+        return (sum, count, oldest);
     }
 
     /// <summary>The largest bucket sum in the window, or <paramref name="fallback"/> when no bucket has data.</summary>

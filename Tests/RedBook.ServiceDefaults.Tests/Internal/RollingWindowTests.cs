@@ -37,6 +37,23 @@ public class RollingWindowTests
     }
 
     [Fact]
+    public void TotalsAndSpan_CountsBucketsFromTheOldestWithData()
+    {
+        var window = new RollingWindow(10, TimeSpan.FromMilliseconds(100), _time);
+        Assert.Equal((0L, 0L, 1), window.TotalsAndSpan(_time.GetTimestamp())); // nothing yet: the current bucket
+
+        _time.Advance(TimeSpan.FromMilliseconds(200));
+        window.Add(_time.GetTimestamp(), 4);
+        _time.Advance(TimeSpan.FromMilliseconds(300));
+        window.Add(_time.GetTimestamp(), 1);
+        Assert.Equal((5L, 2L, 4), window.TotalsAndSpan(_time.GetTimestamp()));
+
+        _time.Advance(TimeSpan.FromMilliseconds(700)); // the first sample leaves the window
+        Assert.Equal((1L, 1L, 8), window.TotalsAndSpan(_time.GetTimestamp()));
+        Assert.Equal((1L, 1L), window.Totals(_time.GetTimestamp()));
+    }
+
+    [Fact]
     public void MaxSumAndMinMean_SkipEmptyBucketsAndUseFallback()
     {
         var window = new RollingWindow(4, TimeSpan.FromSeconds(1), _time);

@@ -10,11 +10,12 @@ public class FailingBackendTests
     [Fact]
     public async Task SreBreaker_BackendRejects90Percent_BoundsWhatReachesItAndRecoversFast()
     {
-        // A 1 s window (the probe interval shrinks with it to 100 ms) keeps the run short.
-        var window = TimeSpan.FromSeconds(1);
-        var v = await FailingBackendScenario.RunVariantAsync(FailingBackendScenario.Mode.Breaker, LabScale.Quick, window);
+        // The lab's 2 s window. A shorter one flakes on a loaded machine: when the load generator stalls for most of a
+        // window, the window holds fewer than the breaker's minimum requests, nothing is dropped, and the calls that
+        // fell due during the stall all go out at once, which no bound on the steady state can count.
+        var v = await FailingBackendScenario.RunVariantAsync(FailingBackendScenario.Mode.Breaker, LabScale.Quick);
 
-        var bound = (FailingBackendScenario.K * v.AcceptedSinceFailing) + ((LabScale.Quick.Duration - window) / (FailingBackendScenario.ProbeInterval / 2));
+        var bound = FailingBackendScenario.Bound(v, LabScale.Quick);
         var detail = $"calls {v.Calls}, reached {v.Reached}, accepted {v.Accepted}/{v.AcceptedSinceFailing}, bound {bound:0.#}, rejected locally {v.LocallyRejected}, recovery {v.Recovery}, healed tail success {v.HealedTailSuccess:0.00}";
         Assert.True(v.Reached < 0.5 * v.Calls, detail);
         Assert.True(v.Reached <= 2 * bound, detail); // the lab holds it to 1×; a loaded machine bunches arrivals

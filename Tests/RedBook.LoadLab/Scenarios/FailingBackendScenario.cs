@@ -95,11 +95,10 @@ public static class FailingBackendScenario
     /// <param name="HealedTailSuccess">The success share over the last quarter of the recovery phase.</param>
     public sealed record Variant(long Calls, long Reached, long Accepted, long AcceptedSinceFailing, long LocallyRejected, TimeSpan? Recovery, double HealedTailSuccess);
 
-    /// <summary>Runs one variant on a fresh backend and caller (<paramref name="window"/>: the breaker's window, <see cref="Window"/> by default).</summary>
-    public static async Task<Variant> RunVariantAsync(Mode mode, LabScale scale, TimeSpan? window = null)
+    /// <summary>Runs one variant on a fresh backend and caller.</summary>
+    public static async Task<Variant> RunVariantAsync(Mode mode, LabScale scale)
     {
         ArgumentNullException.ThrowIfNull(scale);
-        var breakerWindow = window ?? Window;
         var backend = new Backend("failing-0", TimeSpan.FromMilliseconds(5));
         await using var service = await LoopbackService.StartAsync("failing", backend.Map).ConfigureAwait(false);
         await using var caller = await ClientHost.StartAsync(
@@ -110,8 +109,8 @@ public static class FailingBackendScenario
                 ["RedBook:Clients:failing:Retry:Enabled"] = "false",
                 ["RedBook:Clients:failing:Breaker:Enabled"] = mode == Mode.Off ? "false" : "true",
                 ["RedBook:Clients:failing:Breaker:K"] = K.ToString(CultureInfo.InvariantCulture),
-                ["RedBook:Clients:failing:Breaker:Window"] = breakerWindow.ToString(),
-                ["RedBook:Clients:failing:Breaker:ProbeInterval"] = (mode == Mode.BookFormula ? TimeSpan.FromMinutes(1) : ProbeInterval * (breakerWindow / Window)).ToString(),
+                ["RedBook:Clients:failing:Breaker:Window"] = Window.ToString(),
+                ["RedBook:Clients:failing:Breaker:ProbeInterval"] = (mode == Mode.BookFormula ? TimeSpan.FromMinutes(1) : ProbeInterval).ToString(),
                 ["RedBook:Clients:failing:Breaker:RecoverySuccesses"] = mode == Mode.BookFormula ? "0" : "10",
             },
             "failing").ConfigureAwait(false);
@@ -124,13 +123,13 @@ public static class FailingBackendScenario
         var load = LoadGenerator.RunAsync(Rate, scale.Duration, ct => LoadGenerator.GetAsync(client, "http://failing/work", ct));
 
         // The first window still holds the healthy phase's accepts; the steady state starts one window in.
-        await Task.Delay(breakerWindow, TimeProvider.System).ConfigureAwait(false);
+        await Task.Delay(Window, TimeProvider.System).ConfigureAwait(false);
         var (reachedBefore, acceptedBefore) = (backend.Received, backend.Completed);
         var failing = await load.ConfigureAwait(false);
         var reached = backend.Received - reachedBefore;
         var accepted = backend.Completed - acceptedBefore;
         var acceptedSinceFailing = backend.Completed - acceptedAtFailing;
-        var steadyFrom = failingAt + (long)(breakerWindow.TotalSeconds * TimeProvider.System.TimestampFrequency);
+        var steadyFrom = failingAt + (long)(Window.TotalSeconds * TimeProvider.System.TimestampFrequency);
         failing = [.. failing.Where(c => c.StartTimestamp >= steadyFrom)];
 
         backend.RejectRatio = 0;

@@ -5,18 +5,8 @@
 var builder = DistributedApplication.CreateBuilder(args);
 
 // Infrastructure. Containers are persistent so F5 twice doesn't lose the data.
-var mongo = builder.AddMongoDB("mongo")
-    .WithDataVolume()
-    .WithLifetime(ContainerLifetime.Persistent);
-var feedDb = mongo.AddDatabase("feeddb");
-var mallDb = mongo.AddDatabase("malldb");
-
 var redis = builder.AddRedis("redis")
     .WithDataVolume()
-    .WithLifetime(ContainerLifetime.Persistent);
-
-var kafka = builder.AddKafka("kafka")
-    .WithKafkaUI()
     .WithLifetime(ContainerLifetime.Persistent);
 
 // etcd holds dynamic configuration and the service registry (no Aspire integration exists for it).
@@ -41,9 +31,7 @@ var jaegerOtlp = jaeger.GetEndpoint("otlp-grpc");
 
 // Services.
 var feed = builder.AddProject<Projects.RedBook_Feed_Api>("feed-api")
-    .WithReference(feedDb).WaitFor(feedDb)
     .WithReference(redis).WaitFor(redis)
-    .WithReference(kafka).WaitFor(kafka)
     .WithEnvironment("RedBook__Etcd__Endpoints__0", etcdClient)
     .WithEnvironment("RedBook__Telemetry__JaegerEndpoint", jaegerOtlp)
     .WaitFor(etcd)
@@ -52,9 +40,7 @@ var feed = builder.AddProject<Projects.RedBook_Feed_Api>("feed-api")
     .WithHttpProbe(ProbeType.Readiness, "/health");
 
 var mall = builder.AddProject<Projects.RedBook_Mall_Api>("mall-api")
-    .WithReference(mallDb).WaitFor(mallDb)
     .WithReference(redis).WaitFor(redis)
-    .WithReference(kafka).WaitFor(kafka)
     .WithEnvironment("RedBook__Etcd__Endpoints__0", etcdClient)
     .WithEnvironment("RedBook__Telemetry__JaegerEndpoint", jaegerOtlp)
     .WaitFor(etcd)
@@ -70,24 +56,5 @@ builder.AddProject<Projects.RedBook_Bff>("bff")
     .WithExternalHttpEndpoints()
     .WithHttpProbe(ProbeType.Liveness, "/alive")
     .WithHttpProbe(ProbeType.Readiness, "/health");
-
-// Deployment targets (README, "Deploying"). `aspire publish` writes a Helm chart for Kubernetes and
-// `aspire deploy` installs it. azd runs the AppHost with `--publisher manifest`, whose format has no entry
-// for a Kubernetes environment, so that run leaves it out and deploys to Azure Container Apps instead.
-if (builder.ExecutionContext.IsPublishMode
-    && !string.Equals(builder.Configuration["Publishing:Publisher"], "manifest", StringComparison.OrdinalIgnoreCase))
-{
-    builder.AddKubernetesEnvironment("k8s")
-        .WithHelm();
-
-    // A cluster other than AKS pulls the images from a registry that `aspire deploy` pushes to:
-    // Deployment:Registry (e.g. ghcr.io) and optionally Deployment:Repository (e.g. contoso).
-    if (builder.Configuration["Deployment:Registry"] is { Length: > 0 } registry)
-    {
-#pragma warning disable ASPIRECOMPUTE003 // container registries are experimental in Aspire 13.5
-        builder.AddContainerRegistry("registry", registry, builder.Configuration["Deployment:Repository"]);
-#pragma warning restore ASPIRECOMPUTE003
-    }
-}
 
 builder.Build().Run();

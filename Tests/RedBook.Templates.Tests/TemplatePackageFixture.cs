@@ -2,7 +2,7 @@ namespace RedBook.Templates.Tests;
 
 /// <summary>
 /// Packs the template once, installs it into a private template hive (never the user's template cache)
-/// and creates one solution from it with <c>dotnet new redbook -n Contoso</c>. The offline build of that
+/// and creates one solution from it with <c>dotnet new redbook -n Contoso</c>. The build of that
 /// solution runs at most once, on first request. Everything lives in one temp folder, deleted afterwards.
 /// </summary>
 public sealed class TemplatePackageFixture : IAsyncLifetime
@@ -12,14 +12,14 @@ public sealed class TemplatePackageFixture : IAsyncLifetime
 
     private static readonly TimeSpan s_cliTimeout = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan s_buildTimeout = TimeSpan.FromMinutes(25);
-    private readonly Lazy<Task<CliResult>> _offlineBuild;
+    private readonly Lazy<Task<CliResult>> _build;
 
     public TemplatePackageFixture()
     {
         RepoRoot = FindRepoRoot();
         WorkRoot = Path.Combine(Path.GetTempPath(), "redbook-templates-" + Guid.NewGuid().ToString("N")[..12]);
         OutputDirectory = Path.Combine(WorkRoot, ProjectName);
-        _offlineBuild = new Lazy<Task<CliResult>>(BuildOfflineFilterCoreAsync);
+        _build = new Lazy<Task<CliResult>>(BuildSolutionCoreAsync);
     }
 
     /// <summary>The repository that holds templates/RedBook.Templates.csproj.</summary>
@@ -51,8 +51,8 @@ public sealed class TemplatePackageFixture : IAsyncLifetime
             "new", "redbook", "-n", ProjectName, "-o", OutputDirectory, "--no-restore", "--no-update-check", "--debug:custom-hive", hive));
     }
 
-    /// <summary>Builds the generated solution's offline filter with warnings as errors (once per run).</summary>
-    public Task<CliResult> BuildOfflineFilterAsync() => _offlineBuild.Value;
+    /// <summary>Builds the generated solution with warnings as errors (once per run).</summary>
+    public Task<CliResult> BuildSolutionAsync() => _build.Value;
 
     public Task DisposeAsync()
     {
@@ -71,11 +71,11 @@ public sealed class TemplatePackageFixture : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    private Task<CliResult> BuildOfflineFilterCoreAsync()
+    private Task<CliResult> BuildSolutionCoreAsync()
     {
-        var filter = Path.Combine(OutputDirectory, ProjectName + ".Offline.slnf");
+        var solution = Path.Combine(OutputDirectory, ProjectName + ".sln");
         // One MSBuild node: the other test assemblies run beside this one, and a 2-core machine is shared.
-        return DotnetCli.RunAsync(OutputDirectory, s_buildTimeout, "build", filter, "-warnaserror", "-nodeReuse:false", "-maxcpucount:1");
+        return DotnetCli.RunAsync(OutputDirectory, s_buildTimeout, "build", solution, "-warnaserror", "-nodeReuse:false", "-maxcpucount:1");
     }
 
     private static void Require(CliResult result)

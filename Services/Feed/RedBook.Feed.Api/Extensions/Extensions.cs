@@ -14,9 +14,7 @@ public static class Extensions
     {
         ArgumentNullException.ThrowIfNull(builder);
 
-        builder.AddMongoDBClient("feeddb");
         builder.AddRedisClient("redis");
-        builder.AddKafkaProducer<string, string>("kafka");
 
         builder.Services.AddRedBookGrpc();
     }

@@ -173,10 +173,12 @@ public partial class RedBookTemplateTests : IClassFixture<TemplatePackageFixture
         var packed = PackageContent()["README.md"];
         var generated = File.ReadAllText(Path.Combine(_fixture.OutputDirectory, "README.md"));
 
-        Assert.Contains("dotnet new install", packed, StringComparison.Ordinal);
-        Assert.DoesNotContain("dotnet new install", generated, StringComparison.Ordinal);
+        Assert.Contains("docs/template.md", packed, StringComparison.Ordinal);
+        Assert.DoesNotContain("docs/template.md", generated, StringComparison.Ordinal);
+        Assert.DoesNotContain(".ci/run", generated, StringComparison.Ordinal);
         Assert.DoesNotContain("<!--#", generated, StringComparison.Ordinal);
-        Assert.Contains("azd up", generated, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_fixture.OutputDirectory, "docs", "template.md")));
+        Assert.True(File.Exists(Path.Combine(_fixture.OutputDirectory, "docs", "deploy.md")));
         Assert.Contains("dotnet run --project AppHost/Contoso.AppHost", generated, StringComparison.Ordinal);
     }
 

@@ -17,3 +17,13 @@ public static class FeedIds
     public static bool IsValid(string? value) =>
         value is { Length: 32 } && value.All(static c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f');
 }
+
+/// <summary>The feed's clock reads, truncated to the millisecond: what both stores keep (BSON dates hold milliseconds).</summary>
+internal static class FeedClock
+{
+    public static DateTimeOffset Now(TimeProvider timeProvider)
+    {
+        var now = timeProvider.GetUtcNow();
+        return now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond));
+    }
+}

@@ -31,7 +31,7 @@ public sealed class FeedService(IFeedStore store, IFeedCache cache, IOptionsMoni
             Tags = draft.Tags,
             ImageRefs = draft.ImageRefs,
             ProductIds = draft.ProductIds,
-            CreatedAt = timeProvider.GetUtcNow(),
+            CreatedAt = FeedClock.Now(timeProvider),
         };
         await store.CreateNoteAsync(note, FeedEvents.NoteCreated(note, timeProvider), cancellationToken).ConfigureAwait(false);
         await cache.InvalidateAsync(FeedCacheKeys.Note(note.Id), cancellationToken).ConfigureAwait(false);
@@ -102,7 +102,7 @@ public sealed class FeedService(IFeedStore store, IFeedCache cache, IOptionsMoni
     public async Task<HotNotesSnapshot> RecomputeHotNotesAsync(CancellationToken cancellationToken)
     {
         var current = options.CurrentValue;
-        var now = timeProvider.GetUtcNow();
+        var now = FeedClock.Now(timeProvider);
         var candidates = await store.ListNotesCreatedSinceAsync(now - current.HotNotesWindow, current.HotNotesMaxCandidates, cancellationToken).ConfigureAwait(false);
         var snapshot = HotRanking.Rank(candidates, now, current.HotNotesSize);
         await store.SaveHotNotesAsync(snapshot, cancellationToken).ConfigureAwait(false);
@@ -131,7 +131,7 @@ public sealed class FeedService(IFeedStore store, IFeedCache cache, IOptionsMoni
     /// <summary>Adds a comment and its <c>note.commented</c> event. NOT_FOUND for an unknown note.</summary>
     public async Task<Comment> AddCommentAsync(string noteId, string authorId, string body, CancellationToken cancellationToken)
     {
-        var comment = new Comment(FeedIds.New(timeProvider), noteId, authorId, body, timeProvider.GetUtcNow());
+        var comment = new Comment(FeedIds.New(timeProvider), noteId, authorId, body, FeedClock.Now(timeProvider));
         if (!await store.AddCommentAsync(comment, FeedEvents.NoteCommented(comment, timeProvider), cancellationToken).ConfigureAwait(false))
         {
             throw FeedErrors.NoteNotFound(noteId);
@@ -168,7 +168,7 @@ public sealed class FeedService(IFeedStore store, IFeedCache cache, IOptionsMoni
 
     /// <summary>Follows an author (idempotent): true when the follow is new.</summary>
     public Task<bool> FollowAsync(string followerId, string authorId, CancellationToken cancellationToken) =>
-        store.FollowAsync(new Follow(FeedIds.New(timeProvider), followerId, authorId, timeProvider.GetUtcNow()), cancellationToken);
+        store.FollowAsync(new Follow(FeedIds.New(timeProvider), followerId, authorId, FeedClock.Now(timeProvider)), cancellationToken);
 
     /// <summary>Stops following an author (idempotent): true when there was a follow.</summary>
     public Task<bool> UnfollowAsync(string followerId, string authorId, CancellationToken cancellationToken) =>

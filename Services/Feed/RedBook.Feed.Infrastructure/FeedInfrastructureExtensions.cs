@@ -1,0 +1,90 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using MongoDB.Driver;
+using RedBook.Feed.Core;
+using RedBook.Feed.Core.Caching;
+using RedBook.Feed.Infrastructure.Caching;
+using RedBook.Feed.Infrastructure.MongoDB;
+using RedBook.Feed.Infrastructure.Sqlite;
+using RedBook.Messaging.Outbox;
+
+namespace RedBook.Feed.Infrastructure;
+
+/// <summary>Registers the feed's store, cache and use cases.</summary>
+public static class FeedInfrastructureExtensions
+{
+    /// <summary>The connection string name of the feed's MongoDB database.</summary>
+    public const string MongoConnectionName = "feeddb";
+
+    /// <summary>The connection string name of Redis.</summary>
+    public const string RedisConnectionName = "redis";
+
+    /// <summary>The key of the SQLite file path (used when no MongoDB connection string is given).</summary>
+    public const string SqlitePathKey = "RedBook:Storage:Sqlite:Path";
+
+    /// <summary>
+    /// Adds <see cref="FeedService"/> with its store and cache. The store is MongoDB when
+    /// <c>ConnectionStrings:feeddb</c> is set, otherwise SQLite at <c>RedBook:Storage:Sqlite:Path</c> (default
+    /// <c>{ContentRoot}/App_Data/feed.db</c>); its schema and indexes are created at start-up. The cache is Redis when
+    /// <c>ConnectionStrings:redis</c> is set, otherwise none. The store is also registered as the relay's
+    /// <see cref="IOutboxStore"/> and as the <c>feed-store</c> health check.
+    /// </summary>
+    public static IHostApplicationBuilder AddFeedInfrastructure(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<FeedOptions>().BindConfiguration(FeedOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+
+        if (builder.Configuration.GetConnectionString(MongoConnectionName) is { Length: > 0 } mongo)
+        {
+            var url = MongoUrl.Create(mongo);
+            services.TryAddSingleton<IMongoClient>(_ => new MongoClient(url));
+            services.AddSingleton(sp => new MongoFeedStore(sp.GetRequiredService<IMongoClient>().GetDatabase(url.DatabaseName ?? MongoConnectionName), sp.GetRequiredService<TimeProvider>()));
+            AddStore<MongoFeedStore>(services);
+        }
+        else
+        {
+            var path = builder.Configuration[SqlitePathKey] is { Length: > 0 } configured
+                ? Path.GetFullPath(configured, builder.Environment.ContentRootPath)
+                : Path.Combine(builder.Environment.ContentRootPath, "App_Data", "feed.db");
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            var connectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate }.ToString();
+            services.AddSingleton(sp => new SqliteFeedStore(connectionString, sp.GetRequiredService<TimeProvider>()));
+            AddStore<SqliteFeedStore>(services);
+        }
+
+        if (!string.IsNullOrEmpty(builder.Configuration.GetConnectionString(RedisConnectionName)))
+        {
+            builder.AddRedisClient(RedisConnectionName);
+            services.AddSingleton<IFeedCache, RedisFeedCache>();
+        }
+        else
+        {
+            services.AddSingleton<IFeedCache, PassThroughFeedCache>();
+        }
+
+        services.AddSingleton<FeedService>();
+        return builder;
+    }
+
+    private static void AddStore<TStore>(IServiceCollection services)
+        where TStore : class, IFeedStore, Microsoft.Extensions.Diagnostics.HealthChecks.IHealthCheck
+    {
+        services.AddSingleton<IFeedStore>(sp => sp.GetRequiredService<TStore>());
+        services.AddSingleton<IOutboxStore>(sp => sp.GetRequiredService<TStore>());
+        services.AddHostedService(sp => new FeedStoreInitializer(sp.GetRequiredService<IFeedStore>()));
+        services.AddHealthChecks().AddCheck<TStore>("feed-store", tags: ["ready"]);
+    }
+
+    /// <summary>Creates the schema and indexes before the service takes requests.</summary>
+    private sealed class FeedStoreInitializer(IFeedStore store) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => store.InitializeAsync(cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

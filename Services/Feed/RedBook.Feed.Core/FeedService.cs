@@ -1,10 +1,11 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using RedBook.Domain;
+using RedBook.Domain.Paging;
 using RedBook.Feed.Core.Caching;
 using RedBook.Feed.Core.Events;
 using RedBook.Feed.Core.Hot;
 using RedBook.Feed.Core.Notes;
-using RedBook.Feed.Core.Paging;
 using RedBook.Feed.Core.Timeline;
 
 namespace RedBook.Feed.Core;
@@ -24,14 +25,14 @@ public sealed class FeedService(IFeedStore store, IFeedCache cache, IOptionsMoni
         ArgumentNullException.ThrowIfNull(draft);
         var note = new Note
         {
-            Id = FeedIds.New(timeProvider),
+            Id = EntityIds.New(timeProvider),
             AuthorId = authorId,
             Title = draft.Title,
             Body = draft.Body,
             Tags = draft.Tags,
             ImageRefs = draft.ImageRefs,
             ProductIds = draft.ProductIds,
-            CreatedAt = FeedClock.Now(timeProvider),
+            CreatedAt = DomainClock.Now(timeProvider),
         };
         await store.CreateNoteAsync(note, FeedEvents.NoteCreated(note, timeProvider), cancellationToken).ConfigureAwait(false);
         await cache.InvalidateAsync(FeedCacheKeys.Note(note.Id), cancellationToken).ConfigureAwait(false);
@@ -102,7 +103,7 @@ public sealed class FeedService(IFeedStore store, IFeedCache cache, IOptionsMoni
     public async Task<HotNotesSnapshot> RecomputeHotNotesAsync(CancellationToken cancellationToken)
     {
         var current = options.CurrentValue;
-        var now = FeedClock.Now(timeProvider);
+        var now = DomainClock.Now(timeProvider);
         var candidates = await store.ListNotesCreatedSinceAsync(now - current.HotNotesWindow, current.HotNotesMaxCandidates, cancellationToken).ConfigureAwait(false);
         var snapshot = HotRanking.Rank(candidates, now, current.HotNotesSize);
         await store.SaveHotNotesAsync(snapshot, cancellationToken).ConfigureAwait(false);
@@ -131,7 +132,7 @@ public sealed class FeedService(IFeedStore store, IFeedCache cache, IOptionsMoni
     /// <summary>Adds a comment and its <c>note.commented</c> event. NOT_FOUND for an unknown note.</summary>
     public async Task<Comment> AddCommentAsync(string noteId, string authorId, string body, CancellationToken cancellationToken)
     {
-        var comment = new Comment(FeedIds.New(timeProvider), noteId, authorId, body, FeedClock.Now(timeProvider));
+        var comment = new Comment(EntityIds.New(timeProvider), noteId, authorId, body, DomainClock.Now(timeProvider));
         if (!await store.AddCommentAsync(comment, FeedEvents.NoteCommented(comment, timeProvider), cancellationToken).ConfigureAwait(false))
         {
             throw FeedErrors.NoteNotFound(noteId);
@@ -168,7 +169,7 @@ public sealed class FeedService(IFeedStore store, IFeedCache cache, IOptionsMoni
 
     /// <summary>Follows an author (idempotent): true when the follow is new.</summary>
     public Task<bool> FollowAsync(string followerId, string authorId, CancellationToken cancellationToken) =>
-        store.FollowAsync(new Follow(FeedIds.New(timeProvider), followerId, authorId, FeedClock.Now(timeProvider)), cancellationToken);
+        store.FollowAsync(new Follow(EntityIds.New(timeProvider), followerId, authorId, DomainClock.Now(timeProvider)), cancellationToken);
 
     /// <summary>Stops following an author (idempotent): true when there was a follow.</summary>
     public Task<bool> UnfollowAsync(string followerId, string authorId, CancellationToken cancellationToken) =>

@@ -1,6 +1,6 @@
 using RedBook.Feed.Core.Hot;
 using RedBook.Feed.Core.Notes;
-using RedBook.Feed.Core.Paging;
+using RedBook.Domain.Paging;
 using RedBook.Feed.Core.Timeline;
 using RedBook.Messaging.Outbox;
 

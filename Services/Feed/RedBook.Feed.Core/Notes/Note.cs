@@ -6,7 +6,7 @@ namespace RedBook.Feed.Core.Notes;
 /// </summary>
 public sealed record Note
 {
-    /// <summary>The id (UUIDv7, see <see cref="FeedIds"/>).</summary>
+    /// <summary>The id (UUIDv7, see <see cref="RedBook.Domain.EntityIds"/>).</summary>
     public required string Id { get; init; }
 
     /// <summary>The author's user id.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using RedBook.Domain.Validation;
 
 namespace RedBook.Feed.Core.Validation;
 
@@ -8,9 +9,6 @@ namespace RedBook.Feed.Core.Validation;
 /// </summary>
 public static class FeedRules
 {
-    /// <summary>Longest user id.</summary>
-    public const int MaxUserIdLength = 64;
-
     /// <summary>Longest note title, in UTF-16 code units.</summary>
     public const int MaxTitleLength = 100;
 
@@ -34,68 +32,6 @@ public static class FeedRules
 
     /// <summary>Longest comment.</summary>
     public const int MaxCommentLength = 1000;
-
-    /// <summary>
-    /// A user id: 1 to 64 characters of ASCII letters, digits, '_' and '-'. Returns the id, or adds a violation
-    /// and returns an empty string.
-    /// </summary>
-    public static string UserId(string? value, string field, ICollection<FieldViolation> violations)
-    {
-        ArgumentNullException.ThrowIfNull(violations);
-        if (string.IsNullOrEmpty(value))
-        {
-            violations.Add(new(field, "is required."));
-            return string.Empty;
-        }
-
-        if (value.Length > MaxUserIdLength || !value.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-'))
-        {
-            violations.Add(new(field, $"must be 1 to {MaxUserIdLength} characters of letters, digits, '_' and '-'."));
-            return string.Empty;
-        }
-
-        return value;
-    }
-
-    /// <summary>An entity id (a note, a comment, a product): 32 lowercase hex digits of a UUIDv7.</summary>
-    public static string EntityId(string? value, string field, ICollection<FieldViolation> violations)
-    {
-        ArgumentNullException.ThrowIfNull(violations);
-        if (string.IsNullOrEmpty(value))
-        {
-            violations.Add(new(field, "is required."));
-            return string.Empty;
-        }
-
-        if (!FeedIds.IsValid(value))
-        {
-            violations.Add(new(field, "must be an id of 32 lowercase hexadecimal digits."));
-            return string.Empty;
-        }
-
-        return value;
-    }
-
-    /// <summary>Required text of at most <paramref name="maxLength"/> characters, trimmed, without control characters other than line breaks and tabs.</summary>
-    public static string Text(string? value, int maxLength, string field, ICollection<FieldViolation> violations)
-    {
-        ArgumentNullException.ThrowIfNull(violations);
-        var text = value?.Trim() ?? string.Empty;
-        if (text.Length == 0)
-        {
-            violations.Add(new(field, "must not be empty."));
-        }
-        else if (text.Length > maxLength)
-        {
-            violations.Add(new(field, string.Create(CultureInfo.InvariantCulture, $"must be at most {maxLength} characters; it has {text.Length}.")));
-        }
-        else if (text.Any(c => char.IsControl(c) && c is not '\n' and not '\r' and not '\t'))
-        {
-            violations.Add(new(field, "must not contain control characters."));
-        }
-
-        return text;
-    }
 
     /// <summary>
     /// Tags: at most <see cref="MaxTags"/>, each 1 to <see cref="MaxTagLength"/> letters, digits, '_' or '-' (any
@@ -181,7 +117,7 @@ public static class FeedRules
         var ids = new List<string>(values.Count);
         for (var i = 0; i < values.Count; i++)
         {
-            if (EntityId(values[i], string.Create(CultureInfo.InvariantCulture, $"product_ids[{i}]"), violations) is { Length: > 0 } id && !ids.Contains(id))
+            if (CommonRules.EntityId(values[i], string.Create(CultureInfo.InvariantCulture, $"product_ids[{i}]"), violations) is { Length: > 0 } id && !ids.Contains(id))
             {
                 ids.Add(id);
             }

@@ -4,7 +4,7 @@ using MongoDB.Driver;
 using RedBook.Feed.Core;
 using RedBook.Feed.Core.Hot;
 using RedBook.Feed.Core.Notes;
-using RedBook.Feed.Core.Paging;
+using RedBook.Domain.Paging;
 using RedBook.Feed.Core.Timeline;
 using RedBook.Messaging.MongoDB;
 using RedBook.Messaging.Outbox;

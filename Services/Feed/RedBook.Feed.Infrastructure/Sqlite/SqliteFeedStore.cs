@@ -5,7 +5,7 @@ using RedBook.Feed.Core;
 using RedBook.Feed.Core.Events;
 using RedBook.Feed.Core.Hot;
 using RedBook.Feed.Core.Notes;
-using RedBook.Feed.Core.Paging;
+using RedBook.Domain.Paging;
 using RedBook.Feed.Core.Timeline;
 using RedBook.Messaging.Outbox;
 using RedBook.Messaging.Sqlite;

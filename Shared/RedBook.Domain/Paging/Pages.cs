@@ -1,7 +1,7 @@
-namespace RedBook.Feed.Core.Paging;
+namespace RedBook.Domain.Paging;
 
 /// <summary>Builds pages from store reads that asked for one item more than the page holds.</summary>
-internal static class Pages
+public static class Pages
 {
     /// <summary>The request a store should answer: one item more than the page, to learn whether a next page exists.</summary>
     public static PageRequest Probe(this PageRequest page) => page with { Size = page.Size + 1 };

@@ -1,8 +1,8 @@
 using System.Buffers.Binary;
 using System.Buffers.Text;
-using RedBook.Feed.Core.Validation;
+using RedBook.Domain.Validation;
 
-namespace RedBook.Feed.Core.Paging;
+namespace RedBook.Domain.Paging;
 
 /// <summary>
 /// Opaque page tokens (base64url). A keyset token carries the last id of the page (the 16 bytes of a UUIDv7); an
@@ -12,7 +12,7 @@ public static class PageToken
 {
     private const byte OffsetTag = 0x4F; // 'O'
 
-    /// <summary>The token after <paramref name="lastId"/> (an id of <see cref="FeedIds"/>).</summary>
+    /// <summary>The token after <paramref name="lastId"/> (an id of <see cref="EntityIds"/>).</summary>
     public static string ForId(string lastId)
     {
         var guid = Guid.ParseExact(lastId, "N");

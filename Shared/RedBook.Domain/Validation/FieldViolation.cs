@@ -1,4 +1,4 @@
-namespace RedBook.Feed.Core.Validation;
+namespace RedBook.Domain.Validation;
 
 /// <summary>One invalid request field (google.rpc.BadRequest.FieldViolation): the field's path and what is wrong.</summary>
 /// <param name="Field">The field path in the request, in the wire's snake_case (<c>tags[2]</c>).</param>

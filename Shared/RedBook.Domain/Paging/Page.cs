@@ -1,4 +1,4 @@
-namespace RedBook.Feed.Core.Paging;
+namespace RedBook.Domain.Paging;
 
 /// <summary>One page of a listing and the token of the next page (null on the last page).</summary>
 public sealed record Page<T>(IReadOnlyList<T> Items, string? NextPageToken);

@@ -1,0 +1,75 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using MongoDB.Driver;
+using RedBook.Mall.Core;
+using RedBook.Mall.Infrastructure.MongoDB;
+using RedBook.Mall.Infrastructure.Sqlite;
+using RedBook.Messaging.Outbox;
+
+namespace RedBook.Mall.Infrastructure;
+
+/// <summary>Registers the mall's store and use cases.</summary>
+public static class MallInfrastructureExtensions
+{
+    /// <summary>The connection string name of the mall's MongoDB database.</summary>
+    public const string MongoConnectionName = "malldb";
+
+    /// <summary>The key of the SQLite file path (used when no MongoDB connection string is given).</summary>
+    public const string SqlitePathKey = "RedBook:Storage:Sqlite:Path";
+
+    /// <summary>
+    /// Adds <see cref="MallService"/> with its store: MongoDB when <c>ConnectionStrings:malldb</c> is set, otherwise
+    /// SQLite at <c>RedBook:Storage:Sqlite:Path</c> (default <c>{ContentRoot}/App_Data/mall.db</c>). Schema and indexes
+    /// are created at start-up. The store is also the relay's <see cref="IOutboxStore"/> and the <c>mall-store</c>
+    /// health check.
+    /// </summary>
+    public static IHostApplicationBuilder AddMallInfrastructure(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<MallOptions>().BindConfiguration(MallOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+
+        if (builder.Configuration.GetConnectionString(MongoConnectionName) is { Length: > 0 } mongo)
+        {
+            var url = MongoUrl.Create(mongo);
+            services.TryAddSingleton<IMongoClient>(_ => new MongoClient(url));
+            services.AddSingleton(sp => new MongoMallStore(sp.GetRequiredService<IMongoClient>().GetDatabase(url.DatabaseName ?? MongoConnectionName)));
+            AddStore<MongoMallStore>(services);
+        }
+        else
+        {
+            var path = builder.Configuration[SqlitePathKey] is { Length: > 0 } configured
+                ? Path.GetFullPath(configured, builder.Environment.ContentRootPath)
+                : Path.Combine(builder.Environment.ContentRootPath, "App_Data", "mall.db");
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            var connectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate }.ToString();
+            services.AddSingleton(_ => new SqliteMallStore(connectionString));
+            AddStore<SqliteMallStore>(services);
+        }
+
+        services.AddSingleton<MallService>();
+        return builder;
+    }
+
+    private static void AddStore<TStore>(IServiceCollection services)
+        where TStore : class, IMallStore, IHealthCheck
+    {
+        services.AddSingleton<IMallStore>(sp => sp.GetRequiredService<TStore>());
+        services.AddSingleton<IOutboxStore>(sp => sp.GetRequiredService<TStore>());
+        services.AddHostedService(sp => new MallStoreInitializer(sp.GetRequiredService<IMallStore>()));
+        services.AddHealthChecks().AddCheck<TStore>("mall-store", tags: ["ready"]);
+    }
+
+    /// <summary>Creates the schema and indexes before the service takes requests.</summary>
+    private sealed class MallStoreInitializer(IMallStore store) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => store.InitializeAsync(cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

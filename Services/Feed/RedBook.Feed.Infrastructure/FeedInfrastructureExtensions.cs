@@ -10,6 +10,7 @@ using RedBook.Feed.Infrastructure.Caching;
 using RedBook.Feed.Infrastructure.MongoDB;
 using RedBook.Feed.Infrastructure.Sqlite;
 using RedBook.Messaging.Outbox;
+using RedBook.Messaging.Relay;
 
 namespace RedBook.Feed.Infrastructure;
 
@@ -43,7 +44,7 @@ public static class FeedInfrastructureExtensions
         {
             var url = MongoUrl.Create(mongo);
             services.TryAddSingleton<IMongoClient>(_ => new MongoClient(url));
-            services.AddSingleton(sp => new MongoFeedStore(sp.GetRequiredService<IMongoClient>().GetDatabase(url.DatabaseName ?? MongoConnectionName), sp.GetRequiredService<TimeProvider>()));
+            services.AddSingleton(sp => new MongoFeedStore(sp.GetRequiredService<IMongoClient>().GetDatabase(url.DatabaseName ?? MongoConnectionName), sp.GetRequiredService<TimeProvider>(), sp.GetService<IOutboxSignal>()));
             AddStore<MongoFeedStore>(services);
         }
         else
@@ -53,7 +54,7 @@ public static class FeedInfrastructureExtensions
                 : Path.Combine(builder.Environment.ContentRootPath, "App_Data", "feed.db");
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             var connectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate }.ToString();
-            services.AddSingleton(sp => new SqliteFeedStore(connectionString, sp.GetRequiredService<TimeProvider>()));
+            services.AddSingleton(sp => new SqliteFeedStore(connectionString, sp.GetRequiredService<TimeProvider>(), sp.GetService<IOutboxSignal>()));
             AddStore<SqliteFeedStore>(services);
         }
 

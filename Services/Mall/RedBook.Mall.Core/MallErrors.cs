@@ -1,3 +1,4 @@
+using RedBook.Domain.Validation;
 using RedBook.ServiceDefaults.Errors;
 
 namespace RedBook.Mall.Core;
@@ -5,6 +6,19 @@ namespace RedBook.Mall.Core;
 /// <summary>The mall's domain errors, thrown as <see cref="RedBookException"/> and mapped to the wire at the edge.</summary>
 public static class MallErrors
 {
+    /// <summary>
+    /// INVALID_ARGUMENT <see cref="MallErrorReasons.InvalidArgument"/> for the request's <paramref name="violations"/>: the message
+    /// lists them all, the <c>field</c> metadata names the first.
+    /// </summary>
+    public static RedBookException InvalidArgument(IReadOnlyList<FieldViolation> violations)
+    {
+        ArgumentNullException.ThrowIfNull(violations);
+        ArgumentOutOfRangeException.ThrowIfZero(violations.Count);
+        var message = "The request is invalid: " + string.Join("; ", violations.Select(v => $"{v.Field} {v.Description}"));
+        return new(new RedBookError(ErrorCode.InvalidArgument, MallErrorReasons.InvalidArgument, message,
+            new Dictionary<string, string>(StringComparer.Ordinal) { [ErrorMetadataKeys.Field] = violations[0].Field }));
+    }
+
     /// <summary>NOT_FOUND <see cref="MallErrorReasons.ProductNotFound"/>.</summary>
     public static RedBookException ProductNotFound(string productId, string field = "product_id") =>
         Error(ErrorCode.NotFound, MallErrorReasons.ProductNotFound, $"Product '{productId}' does not exist.", field);

@@ -9,6 +9,7 @@ using RedBook.Mall.Core;
 using RedBook.Mall.Infrastructure.MongoDB;
 using RedBook.Mall.Infrastructure.Sqlite;
 using RedBook.Messaging.Outbox;
+using RedBook.Messaging.Relay;
 
 namespace RedBook.Mall.Infrastructure;
 
@@ -38,7 +39,7 @@ public static class MallInfrastructureExtensions
         {
             var url = MongoUrl.Create(mongo);
             services.TryAddSingleton<IMongoClient>(_ => new MongoClient(url));
-            services.AddSingleton(sp => new MongoMallStore(sp.GetRequiredService<IMongoClient>().GetDatabase(url.DatabaseName ?? MongoConnectionName)));
+            services.AddSingleton(sp => new MongoMallStore(sp.GetRequiredService<IMongoClient>().GetDatabase(url.DatabaseName ?? MongoConnectionName), sp.GetService<IOutboxSignal>()));
             AddStore<MongoMallStore>(services);
         }
         else
@@ -48,7 +49,7 @@ public static class MallInfrastructureExtensions
                 : Path.Combine(builder.Environment.ContentRootPath, "App_Data", "mall.db");
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             var connectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate }.ToString();
-            services.AddSingleton(_ => new SqliteMallStore(connectionString));
+            services.AddSingleton(sp => new SqliteMallStore(connectionString, sp.GetService<IOutboxSignal>()));
             AddStore<SqliteMallStore>(services);
         }
 

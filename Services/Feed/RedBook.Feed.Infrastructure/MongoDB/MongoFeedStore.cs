@@ -8,6 +8,7 @@ using RedBook.Domain.Paging;
 using RedBook.Feed.Core.Timeline;
 using RedBook.Messaging.MongoDB;
 using RedBook.Messaging.Outbox;
+using RedBook.Messaging.Relay;
 
 namespace RedBook.Feed.Infrastructure.MongoDB;
 
@@ -27,10 +28,11 @@ public sealed class MongoFeedStore : IFeedStore, IHealthCheck
     private readonly IMongoCollection<ProductSalesDocument> _sales;
     private readonly IMongoCollection<HotNotesDocument> _hot;
     private readonly MongoOutboxStore _outbox;
+    private readonly IOutboxSignal? _outboxSignal;
     private readonly TimeProvider _timeProvider;
 
-    /// <summary>Creates the store over <paramref name="database"/>.</summary>
-    public MongoFeedStore(IMongoDatabase database, TimeProvider timeProvider)
+    /// <summary>Creates the store over <paramref name="database"/>; it wakes the outbox relay through <paramref name="outboxSignal"/> after each commit, when one is given.</summary>
+    public MongoFeedStore(IMongoDatabase database, TimeProvider timeProvider, IOutboxSignal? outboxSignal = null)
     {
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(timeProvider);
@@ -43,6 +45,7 @@ public sealed class MongoFeedStore : IFeedStore, IHealthCheck
         _hot = database.GetCollection<HotNotesDocument>("hot_notes");
         _outbox = new MongoOutboxStore(database);
         _timeProvider = timeProvider;
+        _outboxSignal = outboxSignal;
     }
 
     /// <inheritdoc />
@@ -382,7 +385,9 @@ public sealed class MongoFeedStore : IFeedStore, IHealthCheck
     private async Task<T> InTransactionAsync<T>(Func<IClientSessionHandle, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
         using var session = await _database.Client.StartSessionAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        return await session.WithTransactionAsync(work, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var result = await session.WithTransactionAsync(work, cancellationToken: cancellationToken).ConfigureAwait(false);
+        _outboxSignal?.Notify();
+        return result;
     }
 
     private async Task<bool> NoteExistsAsync(IClientSessionHandle session, string noteId, CancellationToken cancellationToken) =>

@@ -8,6 +8,7 @@ using RedBook.Feed.Core.Notes;
 using RedBook.Domain.Paging;
 using RedBook.Feed.Core.Timeline;
 using RedBook.Messaging.Outbox;
+using RedBook.Messaging.Relay;
 using RedBook.Messaging.Sqlite;
 using static RedBook.Feed.Infrastructure.Sqlite.SqliteDatabase;
 
@@ -26,12 +27,15 @@ public sealed class SqliteFeedStore : IFeedStore, IHealthCheck
     private readonly SqliteOutboxStore _outbox;
     private readonly TimeProvider _timeProvider;
 
-    /// <summary>Creates the store over <paramref name="connectionString"/> (a file path as <c>Data Source</c>).</summary>
-    public SqliteFeedStore(string connectionString, TimeProvider timeProvider)
+    /// <summary>
+    /// Creates the store over <paramref name="connectionString"/> (a file path as <c>Data Source</c>); it wakes the
+    /// outbox relay through <paramref name="outboxSignal"/> after each commit, when one is given.
+    /// </summary>
+    public SqliteFeedStore(string connectionString, TimeProvider timeProvider, IOutboxSignal? outboxSignal = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(connectionString);
         ArgumentNullException.ThrowIfNull(timeProvider);
-        _database = new SqliteDatabase(connectionString);
+        _database = new SqliteDatabase(connectionString, outboxSignal is null ? null : outboxSignal.Notify);
         _outbox = new SqliteOutboxStore(connectionString);
         _timeProvider = timeProvider;
     }

@@ -7,6 +7,7 @@ using RedBook.Mall.Core.Catalog;
 using RedBook.Mall.Core.Ordering;
 using RedBook.Messaging.MongoDB;
 using RedBook.Messaging.Outbox;
+using RedBook.Messaging.Relay;
 
 namespace RedBook.Mall.Infrastructure.MongoDB;
 
@@ -22,15 +23,17 @@ public sealed class MongoMallStore : IMallStore, IHealthCheck
     private readonly IMongoCollection<ProductDocument> _products;
     private readonly IMongoCollection<OrderDocument> _orders;
     private readonly MongoOutboxStore _outbox;
+    private readonly IOutboxSignal? _outboxSignal;
 
-    /// <summary>Creates the store over <paramref name="database"/>.</summary>
-    public MongoMallStore(IMongoDatabase database)
+    /// <summary>Creates the store over <paramref name="database"/>; it wakes the outbox relay through <paramref name="outboxSignal"/> after each commit, when one is given.</summary>
+    public MongoMallStore(IMongoDatabase database, IOutboxSignal? outboxSignal = null)
     {
         ArgumentNullException.ThrowIfNull(database);
         _database = database;
         _products = database.GetCollection<ProductDocument>("products");
         _orders = database.GetCollection<OrderDocument>("orders");
         _outbox = new MongoOutboxStore(database);
+        _outboxSignal = outboxSignal;
     }
 
     /// <inheritdoc />
@@ -242,7 +245,9 @@ public sealed class MongoMallStore : IMallStore, IHealthCheck
     private async Task<T> InTransactionAsync<T>(Func<IClientSessionHandle, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
         using var session = await _database.Client.StartSessionAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        return await session.WithTransactionAsync(work, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var result = await session.WithTransactionAsync(work, cancellationToken: cancellationToken).ConfigureAwait(false);
+        _outboxSignal?.Notify();
+        return result;
     }
 
     /// <summary>Thrown inside a transaction to abort it when a version did not match (WithTransactionAsync aborts on any exception).</summary>

@@ -7,9 +7,9 @@ namespace RedBook.Mall.Infrastructure.Sqlite;
 /// <summary>
 /// One SQLite database file: opens pooled connections (WAL journal, so readers do not block the writer) and runs
 /// write transactions as <c>BEGIN IMMEDIATE</c>, so two writers queue on the busy timeout instead of failing on a
-/// lock upgrade.
+/// lock upgrade. <c>onCommit</c> runs after each committed write (the stores wake the outbox relay with it).
 /// </summary>
-internal sealed class SqliteDatabase(string connectionString)
+internal sealed class SqliteDatabase(string connectionString, Action? onCommit = null)
 {
     private const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
 
@@ -39,6 +39,7 @@ internal sealed class SqliteDatabase(string connectionString)
         if (commit)
         {
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            onCommit?.Invoke();
         }
         else
         {

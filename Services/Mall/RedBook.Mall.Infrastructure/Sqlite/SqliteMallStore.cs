@@ -7,6 +7,7 @@ using RedBook.Mall.Core;
 using RedBook.Mall.Core.Catalog;
 using RedBook.Mall.Core.Ordering;
 using RedBook.Messaging.Outbox;
+using RedBook.Messaging.Relay;
 using RedBook.Messaging.Sqlite;
 using static RedBook.Mall.Infrastructure.Sqlite.SqliteDatabase;
 
@@ -55,11 +56,14 @@ public sealed class SqliteMallStore : IMallStore, IHealthCheck
     private readonly SqliteDatabase _database;
     private readonly SqliteOutboxStore _outbox;
 
-    /// <summary>Creates the store over <paramref name="connectionString"/> (a file path as <c>Data Source</c>).</summary>
-    public SqliteMallStore(string connectionString)
+    /// <summary>
+    /// Creates the store over <paramref name="connectionString"/> (a file path as <c>Data Source</c>); it wakes the
+    /// outbox relay through <paramref name="outboxSignal"/> after each commit, when one is given.
+    /// </summary>
+    public SqliteMallStore(string connectionString, IOutboxSignal? outboxSignal = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(connectionString);
-        _database = new SqliteDatabase(connectionString);
+        _database = new SqliteDatabase(connectionString, outboxSignal is null ? null : outboxSignal.Notify);
         _outbox = new SqliteOutboxStore(connectionString);
     }
 

@@ -1,8 +1,5 @@
 using System.Collections.Concurrent;
 using Polly;
-using RedBook.ServiceDefaults.Discovery;
-using RedBook.ServiceDefaults.Errors;
-using RedBook.ServiceDefaults.LoadBalancing;
 
 namespace RedBook.ServiceDefaults.Http;
 
@@ -45,11 +42,11 @@ internal sealed class ClientRuntime
 
     public ResiliencePipeline<HttpResponseMessage> Pipeline { get; }
 
-    /// <summary>The balancer for <paramref name="uri"/> and <paramref name="color"/> under this client's policy; null with the error when there is none.</summary>
-    public ILoadBalancer<ServiceEndpoint>? GetBalancer(Uri uri, string? color, out RedBookError? error) =>
-        _balancers.Get(Name, Options.LoadBalancing.Policy, uri, color, out error);
+    /// <summary>The balancer for <paramref name="uri"/> and <paramref name="color"/> under this client's policy, or the error when there is none.</summary>
+    public ValueTask<BalancerLookup> GetBalancerAsync(Uri uri, string? color, CancellationToken cancellationToken) =>
+        _balancers.GetAsync(Name, Options.LoadBalancing.Policy, uri, color, cancellationToken);
 
-    /// <summary>The breaker key of <paramref name="endpoint"/> for this client: <c>{client}|{address}</c>, cached.</summary>
-    public string BreakerKeyOf(ServiceEndpoint endpoint) =>
-        _breakerKeys.GetOrAdd(endpoint.Address, static (address, name) => string.Concat(name, "|", address.GetLeftPart(UriPartial.Authority)), Name);
+    /// <summary>The breaker key of the endpoint at <paramref name="address"/> for this client: <c>{client}|{address}</c>, cached.</summary>
+    public string BreakerKeyOf(Uri address) =>
+        _breakerKeys.GetOrAdd(address, static (a, name) => string.Concat(name, "|", a.GetLeftPart(UriPartial.Authority)), Name);
 }

@@ -13,12 +13,15 @@ internal sealed class ClientRuntime
 {
     private readonly ConcurrentDictionary<Uri, string> _breakerKeys = new();
     private readonly ClientBalancerCache _balancers;
+    private readonly ClientPipelineParts _parts;
+    private ResiliencePipeline? _grpcPipeline;
     private bool _stale;
 
     public ClientRuntime(string name, RedBookClientOptions options, ClientPipelineParts parts)
     {
         Name = name;
         Options = options;
+        _parts = parts;
         _balancers = parts.Balancers;
         TimeProvider = parts.TimeProvider;
         CallerName = parts.CallerName;
@@ -41,6 +44,15 @@ internal sealed class ClientRuntime
     public string CallerName { get; }
 
     public ResiliencePipeline<HttpResponseMessage> Pipeline { get; }
+
+    /// <summary>The pipeline of this client's gRPC calls (deadline, retry of idempotent methods, breaker), built on first use.</summary>
+    public ResiliencePipeline GrpcPipeline => Volatile.Read(ref _grpcPipeline) ?? InitGrpcPipeline();
+
+    private ResiliencePipeline InitGrpcPipeline()
+    {
+        Interlocked.CompareExchange(ref _grpcPipeline, ClientPipelineFactory.BuildGrpc(this, _parts), null);
+        return _grpcPipeline!;
+    }
 
     /// <summary>The balancer for <paramref name="uri"/> and <paramref name="color"/> under this client's policy, or the error when there is none.</summary>
     public ValueTask<BalancerLookup> GetBalancerAsync(Uri uri, string? color, CancellationToken cancellationToken) =>

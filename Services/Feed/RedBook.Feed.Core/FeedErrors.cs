@@ -7,16 +7,19 @@ namespace RedBook.Feed.Core;
 public static class FeedErrors
 {
     /// <summary>
-    /// INVALID_ARGUMENT <see cref="FeedErrorReasons.InvalidArgument"/> for the request's <paramref name="violations"/>: the message
-    /// lists them all, the <c>field</c> metadata names the first.
+    /// Throws INVALID_ARGUMENT <see cref="FeedErrorReasons.InvalidArgument"/> with every one of <paramref name="violations"/>
+    /// as a field violation (google.rpc.BadRequest over gRPC), when there is any.
     /// </summary>
-    public static RedBookException InvalidArgument(IReadOnlyList<FieldViolation> violations)
+    public static void ThrowIfInvalid(IReadOnlyList<FieldViolation> violations)
     {
         ArgumentNullException.ThrowIfNull(violations);
-        ArgumentOutOfRangeException.ThrowIfZero(violations.Count);
-        var message = "The request is invalid: " + string.Join("; ", violations.Select(v => $"{v.Field} {v.Description}"));
-        return new(new RedBookError(ErrorCode.InvalidArgument, FeedErrorReasons.InvalidArgument, message,
-            new Dictionary<string, string>(StringComparer.Ordinal) { [ErrorMetadataKeys.Field] = violations[0].Field }));
+        var validation = new RedBookValidation(FeedErrorReasons.InvalidArgument);
+        foreach (var violation in violations)
+        {
+            validation.Add(violation.Field, violation.Description);
+        }
+
+        validation.ThrowIfInvalid();
     }
 
     /// <summary>NOT_FOUND <see cref="FeedErrorReasons.NoteNotFound"/>.</summary>

@@ -201,11 +201,5 @@ internal sealed class FeedApi(FeedService feed) : V1.FeedService.FeedServiceBase
         return (follower, author);
     }
 
-    private static void ThrowIfInvalid(List<FieldViolation> violations)
-    {
-        if (violations.Count > 0)
-        {
-            throw FeedErrors.InvalidArgument(violations);
-        }
-    }
+    private static void ThrowIfInvalid(List<FieldViolation> violations) => FeedErrors.ThrowIfInvalid(violations);
 }

@@ -133,11 +133,5 @@ internal sealed class MallApi(MallService mall) : V1.MallService.MallServiceBase
         return (order, user, expected);
     }
 
-    private static void ThrowIfInvalid(List<FieldViolation> violations)
-    {
-        if (violations.Count > 0)
-        {
-            throw MallErrors.InvalidArgument(violations);
-        }
-    }
+    private static void ThrowIfInvalid(List<FieldViolation> violations) => MallErrors.ThrowIfInvalid(violations);
 }

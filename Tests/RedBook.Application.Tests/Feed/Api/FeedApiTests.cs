@@ -167,6 +167,7 @@ public sealed class FeedApiTests : IDisposable
     {
         var note = await CreateAsync("alice");
         var first = await _client.AddCommentAsync(new AddCommentRequest { NoteId = note.Id, AuthorId = "bob", Body = "first" });
+        _time.Advance(TimeSpan.FromSeconds(1));
         var second = await _client.AddCommentAsync(new AddCommentRequest { NoteId = note.Id, AuthorId = "carol", Body = "second" });
 
         var page = await _client.ListCommentsAsync(new ListCommentsRequest { NoteId = note.Id, PageSize = 1 });
@@ -203,6 +204,7 @@ public sealed class FeedApiTests : IDisposable
 
         Assert.True((await _client.FollowAsync(new FollowRequest { FollowerId = "fan", AuthorId = "alice" })).Changed);
         Assert.False((await _client.FollowAsync(new FollowRequest { FollowerId = "fan", AuthorId = "alice" })).Changed);
+        _time.Advance(TimeSpan.FromSeconds(1));
         await _client.FollowAsync(new FollowRequest { FollowerId = "fan", AuthorId = "bob" });
 
         var timeline = await _client.GetTimelineAsync(new GetTimelineRequest { UserId = "fan" });

@@ -93,12 +93,11 @@ internal sealed class EchoService(EchoCounters counters, IServiceProvider servic
     public override Task<SayReply> Say(SayRequest request, ServerCallContext context)
     {
         counters.Count();
-        var headers = context.RequestHeaders;
         return Task.FromResult(new SayReply
         {
             Text = request.Text,
             Server = context.GetHttpContext().Connection.LocalPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            GrpcTimeout = headers.GetValue(RedBookHeaders.GrpcTimeout) ?? string.Empty,
+            GrpcTimeout = context.GetHttpContext().Request.Headers[RedBookHeaders.GrpcTimeout].ToString(),
             Color = RequestMetadata.Current?.Color ?? string.Empty,
             Caller = RequestMetadata.Current?.CallerApp ?? string.Empty,
         });

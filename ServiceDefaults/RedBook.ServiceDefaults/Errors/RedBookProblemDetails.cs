@@ -38,6 +38,9 @@ public static class RedBookProblemDetails
     /// <summary>The extension member that holds the metadata object.</summary>
     public const string MetadataMember = "metadata";
 
+    /// <summary>The extension member that holds the field violations: <c>{"title":["A note needs a title."]}</c>.</summary>
+    public const string ErrorsMember = "errors";
+
     /// <summary>The extension member that holds the trace id.</summary>
     public const string TraceIdMember = "traceId";
 
@@ -69,6 +72,10 @@ public static class RedBookProblemDetails
         problem.Extensions[CodeMember] = ErrorCodeMapping.ToName(error.Code);
         problem.Extensions[ReasonMember] = error.Reason;
         problem.Extensions[MetadataMember] = new Dictionary<string, string>(error.Metadata, StringComparer.Ordinal);
+        if (error.FieldViolations.Count > 0)
+        {
+            problem.Extensions[ErrorsMember] = error.FieldViolations.GroupBy(v => v.Field, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(v => v.Description).ToArray(), StringComparer.Ordinal);
+        }
         if (traceId is not null)
         {
             problem.Extensions[TraceIdMember] = traceId;
@@ -111,6 +118,17 @@ public static class RedBookProblemDetails
             return Task.CompletedTask;
         }
 
+        if (context.RequestServices?.GetService(typeof(IEnumerable<IRedBookErrorWriter>)) is IEnumerable<IRedBookErrorWriter> writers)
+        {
+            foreach (var writer in writers)
+            {
+                if (writer.CanWrite(context))
+                {
+                    return writer.WriteAsync(context, error);
+                }
+            }
+        }
+
         ApplyHeaders(response, error);
         response.ContentType = ContentType;
         var buffer = new ArrayBufferWriter<byte>(256);
@@ -150,6 +168,23 @@ public static class RedBookProblemDetails
         }
 
         writer.WriteEndObject();
+        if (error.FieldViolations.Count > 0)
+        {
+            writer.WriteStartObject(ErrorsMember);
+            foreach (var group in error.FieldViolations.GroupBy(v => v.Field, StringComparer.Ordinal))
+            {
+                writer.WriteStartArray(group.Key);
+                foreach (var violation in group)
+                {
+                    writer.WriteStringValue(violation.Description);
+                }
+
+                writer.WriteEndArray();
+            }
+
+            writer.WriteEndObject();
+        }
+
         if (traceId is not null)
         {
             writer.WriteString(TraceIdMember, traceId);

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RedBook.ServiceDefaults.Errors;
 using RedBook.ServiceDefaults.Etcd.Client;
+using RedBook.ServiceDefaults.Server;
 using RedBook.ServiceDefaults.Lifecycle;
 
 namespace RedBook.ServiceDefaults.Etcd.Registry;
@@ -36,6 +37,7 @@ internal sealed partial class EtcdServiceRegistrar : BackgroundService, IShutdow
     private string? _key;
     private string? _instanceId;
     private List<string> _addresses = [];
+    private List<string> _grpcAddresses = [];
     private DateTimeOffset? _registeredAt;
     private byte[] _published = [];
     private long _leaseId;
@@ -141,8 +143,8 @@ internal sealed partial class EtcdServiceRegistrar : BackgroundService, IShutdow
             await WaitForStartedAsync(cancellationToken).ConfigureAwait(false);
             _instanceId = options.InstanceId ?? $"{SanitizeId(Dns.GetHostName())}-{Guid.NewGuid().ToString("N")[..8]}";
             _key = EtcdServiceRecord.KeyOf(options.Name!, _instanceId);
-            _addresses = ResolveAddresses(options);
-            if (_addresses.Count == 0)
+            (_addresses, _grpcAddresses) = SplitGrpcEndpoint(ResolveAddresses(options), _services.GetService<IOptions<GrpcEndpointOptions>>()?.Value.Port);
+            if (_addresses.Count == 0 && _grpcAddresses.Count == 0)
             {
                 Log.NoAddresses(_logger, _key);
                 return;
@@ -219,7 +221,8 @@ internal sealed partial class EtcdServiceRegistrar : BackgroundService, IShutdow
             var options = _options.CurrentValue;
             record = new EtcdServiceRecord
             {
-                Addresses = [.. _addresses],
+                Addresses = _addresses.Count > 0 ? [.. _addresses] : null,
+                Endpoints = _grpcAddresses.Count > 0 ? new() { [GrpcEndpointOptions.EndpointName] = [.. _grpcAddresses] } : null,
                 Version = options.Version ?? s_defaultVersion,
                 Zone = options.Zone,
                 Color = string.IsNullOrEmpty(options.Color) ? null : options.Color,
@@ -244,6 +247,21 @@ internal sealed partial class EtcdServiceRegistrar : BackgroundService, IShutdow
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var registration = lifetime.ApplicationStarted.Register(static s => ((TaskCompletionSource)s!).TrySetResult(), started);
         await started.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Splits the addresses on the gRPC port (<see cref="GrpcEndpointOptions.Port"/>, HTTP/2 only in plain text) from the
+    /// default ones: they are published as the named endpoint <c>grpc</c>, so a plain HTTP client never lands on them.
+    /// </summary>
+    internal static (List<string> Default, List<string> Grpc) SplitGrpcEndpoint(List<string> addresses, int? grpcPort)
+    {
+        if (grpcPort is not { } port)
+        {
+            return (addresses, []);
+        }
+
+        var grpc = addresses.Where(a => Uri.TryCreate(a, UriKind.Absolute, out var uri) && uri.Port == port).ToList();
+        return (addresses.Except(grpc).ToList(), grpc);
     }
 
     private List<string> ResolveAddresses(EtcdRegistrationOptions options)

@@ -208,6 +208,26 @@ public sealed class EventConsumerHostTests : IDisposable
         await AssertExactlyOnceAsync("feed-counters", [healthy, later]);
     }
 
+    [Fact]
+    public async Task ConsumerGroup_StartedBeforeItsTopicExists_ReceivesTheFirstEvents()
+    {
+        await _store.CreateAsync();
+        var host = await MessagingTestHost.StartAsync(_kafka, _database, builder =>
+            builder.AddRedBookEventConsumer("kafka", "feed-sales", c => c.Handle("mall.orders", ["order.placed"], (_, e, ct) => _store.ApplyAsync(e, ct))));
+        try
+        {
+            // The relay's publish auto-creates the topic after the group subscribed to it.
+            var placed = MessagingTestHost.Event(1, "order-1", type: "order.placed", topic: "mall.orders");
+            await _store.WriteOutboxAsync([placed]);
+
+            await WaitForEffectsAsync("feed-sales", [placed]);
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
     /// <summary>
     /// The test: stop the broker, write, start the broker again, and every event arrives exactly once per
     /// consumer group.

@@ -210,6 +210,33 @@ public class BbrRateLimiterTests
     }
 
     [Fact]
+    public void AttemptAcquire_ZeroPermitProbeWhileOverloaded_ReportsTheStateWithoutSheddingOrRestartingTheCoolDown()
+    {
+        using var limiter = Create(new BbrOptions { Window = TimeSpan.FromSeconds(10), Buckets = 100, CpuThreshold = 800 });
+        FillAegisWindow(limiter);
+        var held = Hold(limiter, 80);
+        _cpu.Usage = 900;
+        Assert.False(limiter.AttemptAcquire().IsAcquired);   // a real drop at t
+        _time.Advance(TimeSpan.FromMilliseconds(800));
+
+        using (var probe = limiter.AttemptAcquire(0))         // a status probe at t + 0.8 s, CPU still high
+        {
+            Assert.False(probe.IsAcquired);                   // it reports that a request would be shed now
+            Assert.True(probe.TryGetMetadata(OverloadLeaseMetadata.Reason, out var reason));
+            Assert.Equal(WellKnownReasons.Overloaded, reason);
+        }
+
+        Assert.Equal(1, limiter.ShedCount);                   // but it is no shed
+        Assert.Equal(1, limiter.GetStatistics()!.TotalFailedLeases);
+        _cpu.Usage = 100;
+        _time.Advance(TimeSpan.FromMilliseconds(300));       // t + 1.1 s: the cool-down ran from the real drop
+
+        using var lease = limiter.AttemptAcquire();
+        Assert.True(lease.IsAcquired);
+        held.ForEach(l => l.Dispose());
+    }
+
+    [Fact]
     public void AttemptAcquire_InFlightAtMostOne_NeverDrops()
     {
         using var limiter = Create();

@@ -229,6 +229,30 @@ public class BudgetedRetryResilienceStrategyTests
         Assert.Equal(TimeSpan.FromMilliseconds(120), Assert.Single(_listener.Arguments.OfType<OnBudgetedRetryArguments>()).Delay);
     }
 
+    [Theory]
+    [InlineData(RedBookHeaders.RetryPushbackMs, "9223372036854775807")] // long.MaxValue ms: past TimeSpan itself
+    [InlineData(RedBookHeaders.RetryPushbackMs, "4294967295")]          // one millisecond past the timer's limit
+    [InlineData("Retry-After", "2147483647")]                          // about 68 years
+    public async Task Execute_PushbackLongerThanATimerHolds_WaitsTheLongestATimerHoldsThenRetries(string header, string value)
+    {
+        var response = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
+        response.Headers.TryAddWithoutValidation(header, value);
+        using var ok = new HttpResponseMessage(HttpStatusCode.OK);
+        var pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = _time, TelemetryListener = _listener }
+            .AddBudgetedRetry(new BudgetedRetryStrategyOptions<HttpResponseMessage> { AssumeIdempotent = true })
+            .Build();
+        var calls = 0;
+        var pending = pipeline.ExecuteAsync(_ => ValueTask.FromResult(++calls == 1 ? response : ok)).AsTask();
+
+        await AdvanceAndSettle(ManualTimeProvider.MaxTimerDelay - TimeSpan.FromMilliseconds(1));
+        Assert.Equal(1, calls);
+        Assert.False(pending.IsCompleted);
+        await AdvanceAndSettle(TimeSpan.FromMilliseconds(1));
+
+        Assert.Same(ok, await pending);
+        Assert.Equal(ManualTimeProvider.MaxTimerDelay, Assert.Single(_listener.Arguments.OfType<OnBudgetedRetryArguments>()).Delay);
+    }
+
     [Fact]
     public async Task Execute_BudgetExhausted_StopsRetryingAndReports()
     {

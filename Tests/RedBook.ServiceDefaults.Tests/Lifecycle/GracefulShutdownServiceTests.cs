@@ -155,6 +155,7 @@ public class GracefulShutdownServiceTests
         var stopping = service.StoppingAsync(CancellationToken.None);
         _time.Advance(ManualTimeProvider.MaxTimerDelay);                 // the participant's time is up
         Assert.True(hanging.Called);
+        await _time.WhenActiveTimersAsync(1);                           // the drain's timer is armed
         Assert.False(stopping.IsCompleted);
         _time.Advance(ManualTimeProvider.MaxTimerDelay - TimeSpan.FromMilliseconds(1));
         Assert.False(stopping.IsCompleted);

@@ -8,11 +8,13 @@ using RedBook.Testing;
 
 namespace RedBook.ServiceDefaults.Tests.CoDel;
 
+#pragma warning disable CA2012 // The tests keep the queue's pending ValueTasks (each backed by a Task) to inspect when they complete.
+
 public class CoDelRateLimiterTests
 {
     private readonly ManualTimeProvider _time = new();
 
-    private CoDelRateLimiter Create(int permits = 1, int queue = 100)
+    private CoDelRateLimiter Create(int permits = 1, int queue = 1000)
         => new(new CoDelOptions { PermitLimit = permits, QueueLimit = queue }, _time, "test");
 
     private void Ms(int milliseconds) => _time.Advance(TimeSpan.FromMilliseconds(milliseconds));
@@ -42,7 +44,7 @@ public class CoDelRateLimiterTests
     /// Drives the queue into the overloaded state the way a standing queue does: the permit is held from t = 0 and a
     /// request arrives every millisecond. The oldest waiter is older than the 5 ms target from t = 5 ms, so after one
     /// 100 ms interval of that (t = 105 ms) the queue is overloaded and sheds what waited more than 2 × target.
-    /// Returns the holder and the waiters still queued (arrived at t = 96..105 ms), oldest first.
+    /// Returns the holder and the waiters still queued (arrived at t = 95..105 ms), oldest first.
     /// </summary>
     private (RateLimitLease Holder, List<ValueTask<RateLimitLease>> Waiting) Overload(CoDelRateLimiter limiter)
     {
@@ -58,10 +60,10 @@ public class CoDelRateLimiterTests
             }
         }
 
-        Assert.All(all.Take(96), w => Shed(w, "waited too long"));
-        var waiting = all.Skip(96).ToList();
+        Assert.All(all.Take(95), w => Shed(w, "waited too long"));   // waited 11 ms or more
+        var waiting = all.Skip(95).ToList();
         Assert.All(waiting, w => Assert.False(w.IsCompleted));
-        Assert.Equal(10, limiter.QueueLength);
+        Assert.Equal(11, limiter.QueueLength);
         return (holder, waiting);
     }
 
@@ -125,10 +127,10 @@ public class CoDelRateLimiterTests
 
         holder.Dispose();                                   // LIFO: the newest (t = 105) is served
         var newest = Served(waiting[^1]);
-        Assert.All(waiting.Take(9), w => Assert.False(w.IsCompleted));
-        Ms(1);                                              // t = 106: the one from t = 96 has now waited 10 ms + 1
+        Assert.All(waiting.Take(10), w => Assert.False(w.IsCompleted));
+        Ms(1);                                              // t = 106: the one from t = 95 has now waited 11 ms
         Shed(waiting[0], "waited too long");
-        Assert.Equal(8, limiter.QueueLength);
+        Assert.Equal(9, limiter.QueueLength);
         Assert.True(limiter.IsOverloaded);
         newest.Dispose();
         Served(waiting[^2]).Dispose();
@@ -181,8 +183,10 @@ public class CoDelRateLimiterTests
         }
 
         Assert.Equal(0, limiter.QueueLength);
-        Assert.False(limiter.IsOverloaded);
         holder.Dispose();
+        Assert.True(limiter.IsOverloaded);                 // until a whole interval passes without shedding
+        Ms(100);
+        Assert.False(limiter.IsOverloaded);
 
         // Not overloaded: FIFO again.
         holder = limiter.AttemptAcquire();
@@ -254,8 +258,9 @@ public class CoDelRateLimiterTests
         // 8 permits, 10 ms of service (800/s), 16 arrivals every 5 ms (3,200/s), for 3 s.
         var r = Simulate(permits: 8, serviceMs: 10, arrivalsPer5Ms: 16, seconds: 3);
 
-        Assert.InRange(r.MaxQueue, 1, 200);                            // was 1000 (full)
-        Assert.True(r.P99ServedWait <= 15, $"p99 served wait {r.P99ServedWait} ms");   // was 1.35 s
+        Assert.InRange(r.MaxQueue, 1, 300);                            // was 1000 (full)
+        Assert.True(r.ServedOverTwiceTarget <= 0.05 * r.Served, $"{r.ServedOverTwiceTarget} of {r.Served} served waited more than 10 ms");
+        Assert.True(r.P99ServedWait <= 110, $"p99 served wait {r.P99ServedWait} ms");   // was 1.35 s
         Assert.True(r.LongestServedWait <= 110, $"longest served wait {r.LongestServedWait} ms");
         Assert.InRange(r.Served, 2300, 2400);
     }
@@ -371,13 +376,13 @@ public class CoDelRateLimiterTests
     public void AcquireAsync_QueueFullWhileOverloaded_ShedsOldestToAdmitNewcomer()
     {
         using var limiter = Create();
-        var (holder, waiting) = Overload(limiter);               // t = 105, overloaded, 10 waiting
-        limiter.Update(new CoDelOptions { PermitLimit = 1, QueueLimit = 10 });
+        var (holder, waiting) = Overload(limiter);               // t = 105, overloaded, 11 waiting
+        limiter.Update(new CoDelOptions { PermitLimit = 1, QueueLimit = 11 });
 
         var newcomer = limiter.AcquireAsync();
 
         Shed(waiting[0], "queue is full");
-        Assert.Equal(10, limiter.QueueLength);
+        Assert.Equal(11, limiter.QueueLength);
         holder.Dispose();
         Served(newcomer).Dispose();                             // LIFO
     }

@@ -137,10 +137,10 @@ internal sealed class DeadlineMiddleware
     private async Task RunAsync(HttpContext context, TimeSpan timeout)
     {
         // A deadline longer than a timer holds (about 49.7 days; grpc-timeout goes up to 11,400 years) is shortened to
-        // it, so the deadline the handler reads and the timer that cancels it agree. The timer is armed with what is
-        // left of the deadline, so it never fires after it.
-        var deadline = RequestDeadline.After(TimerDuration.Clamp(timeout), _timeProvider);
-        using var deadlineSource = TimerDuration.CancelAfter(deadline.Remaining(_timeProvider), _timeProvider);
+        // it, so the deadline the handler reads and the timer that cancels it agree.
+        timeout = TimerDuration.Clamp(timeout);
+        var deadline = RequestDeadline.After(timeout, _timeProvider);
+        using var deadlineSource = TimerDuration.CancelAfter(timeout, _timeProvider);
         var original = context.RequestAborted;
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(original, deadlineSource.Token);
         context.Features.Set<IRequestDeadlineFeature>(new RequestDeadlineFeature(deadline, deadlineSource.Token));

@@ -10,6 +10,9 @@ namespace RedBook.Clients.Kafka;
 /// </summary>
 internal sealed class InstrumentedConsumer<TKey, TValue>(IConsumer<TKey, TValue> inner, string? groupId, bool tracing) : IConsumer<TKey, TValue>
 {
+    // Read once: a closed consumer's handle no longer answers.
+    private readonly string _name = inner.Name;
+
     public Handle Handle => inner.Handle;
 
     public string Name => inner.Name;
@@ -87,8 +90,9 @@ internal sealed class InstrumentedConsumer<TKey, TValue>(IConsumer<TKey, TValue>
 
     public void Dispose()
     {
-        KafkaStatisticsMetrics.Remove(inner.Name);
+        // Removed after the dispose, which can still deliver a last statistics callback.
         inner.Dispose();
+        KafkaStatisticsMetrics.Remove(_name);
     }
 
     private ConsumeResult<TKey, TValue> Received(ConsumeResult<TKey, TValue> result)

@@ -10,6 +10,9 @@ namespace RedBook.Clients.Kafka;
 /// </summary>
 internal sealed class InstrumentedProducer<TKey, TValue>(IProducer<TKey, TValue> inner, bool tracing) : IProducer<TKey, TValue>
 {
+    // Read once: a closed consumer's handle no longer answers.
+    private readonly string _name = inner.Name;
+
     public Handle Handle => inner.Handle;
 
     public string Name => inner.Name;
@@ -113,8 +116,9 @@ internal sealed class InstrumentedProducer<TKey, TValue>(IProducer<TKey, TValue>
 
     public void Dispose()
     {
-        KafkaStatisticsMetrics.Remove(inner.Name);
+        // Removed after the dispose, which can still deliver a last statistics callback.
         inner.Dispose();
+        KafkaStatisticsMetrics.Remove(_name);
     }
 
     private Activity? Start(string topic, Message<TKey, TValue> message)

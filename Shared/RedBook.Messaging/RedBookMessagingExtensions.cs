@@ -91,6 +91,8 @@ public static class RedBookMessagingExtensions
             s.Config.EnableAutoOffsetStore = false;
             s.Config.EnablePartitionEof = false;
             s.Config.AutoOffsetReset ??= AutoOffsetReset.Earliest;
+            // A group that starts before its topic exists finds it within seconds, not librdkafka's default 5 min.
+            s.Config.TopicMetadataRefreshIntervalMs ??= 10_000;
             // The host starts its own "process" activity per message.
             s.DisableTracing = true;
         });

@@ -15,7 +15,7 @@ public sealed class GrpcHealthOptions
     /// How often the health checks are published to <c>Watch</c> streams (the health-check publisher's period); a stream
     /// gets a message only when the status changes. <c>Check</c> always runs the checks.
     /// </summary>
-    /// <value>5 seconds. Between 50 milliseconds and 10 minutes.</value>
-    [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
+    /// <value>5 seconds. Between 1 second (the publisher's minimum) and 10 minutes.</value>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan WatchInterval { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -40,6 +40,20 @@ public sealed record RedBookError
     /// </summary>
     public IReadOnlyList<RedBookFieldViolation> FieldViolations { get; init; } = [];
 
+    /// <summary>
+    /// The HTTP status to answer with when it must differ from the code's (gRPC's table has no 408 or 413): a request
+    /// body that arrived too slowly is 408, one too large 413, both <see cref="ErrorCode.InvalidArgument"/>. Null
+    /// (the default) answers with the code's status.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not an error status (400 to 599).</exception>
+    public int? HttpStatus
+    {
+        get;
+        init => field = value is null or (>= 400 and <= 599)
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(HttpStatus), value, "An error's HTTP status is between 400 and 599.");
+    }
+
     /// <summary>True when this is the global "overloaded, do not retry" error that no layer may retry.</summary>
     public bool IsOverloaded => Reason == WellKnownReasons.Overloaded;
 

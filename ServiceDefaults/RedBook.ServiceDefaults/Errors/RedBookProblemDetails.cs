@@ -58,6 +58,13 @@ public static class RedBookProblemDetails
         });
     }
 
+    /// <summary>The HTTP status of <paramref name="error"/>: its own <see cref="RedBookError.HttpStatus"/>, else its code's.</summary>
+    public static int StatusOf(RedBookError error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return error.HttpStatus ?? ErrorCodeMapping.ToHttpStatus(error.Code);
+    }
+
     /// <summary>Builds the ProblemDetails object of <paramref name="error"/> (for code that works with the framework's type).</summary>
     public static ProblemDetails ToProblemDetails(RedBookError error, string? traceId)
     {
@@ -66,7 +73,7 @@ public static class RedBookProblemDetails
         {
             Type = TypePrefix + ErrorCodeMapping.ToName(error.Code),
             Title = Title(error.Code),
-            Status = ErrorCodeMapping.ToHttpStatus(error.Code),
+            Status = StatusOf(error),
             Detail = error.Message,
         };
         problem.Extensions[CodeMember] = ErrorCodeMapping.ToName(error.Code);
@@ -89,7 +96,7 @@ public static class RedBookProblemDetails
     {
         ArgumentNullException.ThrowIfNull(response);
         ArgumentNullException.ThrowIfNull(error);
-        response.StatusCode = ErrorCodeMapping.ToHttpStatus(error.Code);
+        response.StatusCode = StatusOf(error);
         var headers = response.Headers;
         headers[RedBookHeaders.ErrorCode] = ((int)error.Code).ToString(CultureInfo.InvariantCulture);
         headers[RedBookHeaders.ErrorReason] = error.Reason;
@@ -157,7 +164,7 @@ public static class RedBookProblemDetails
         writer.WriteStartObject();
         writer.WriteString("type", TypePrefix + name);
         writer.WriteString("title", Title(error.Code));
-        writer.WriteNumber("status", ErrorCodeMapping.ToHttpStatus(error.Code));
+        writer.WriteNumber("status", StatusOf(error));
         writer.WriteString("detail", error.Message);
         writer.WriteString(CodeMember, name);
         writer.WriteString(ReasonMember, error.Reason);

@@ -40,11 +40,10 @@ public static class FeedInfrastructureExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<FeedOptions>().BindConfiguration(FeedOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
-        if (builder.Configuration.GetConnectionString(MongoConnectionName) is { Length: > 0 } mongo)
+        if (!string.IsNullOrEmpty(builder.Configuration.GetConnectionString(MongoConnectionName)))
         {
-            var url = MongoUrl.Create(mongo);
-            services.TryAddSingleton<IMongoClient>(_ => new MongoClient(url));
-            services.AddSingleton(sp => new MongoFeedStore(sp.GetRequiredService<IMongoClient>().GetDatabase(url.DatabaseName ?? MongoConnectionName), sp.GetRequiredService<TimeProvider>(), sp.GetService<IOutboxSignal>()));
+            builder.AddRedBookMongoDBClient(MongoConnectionName);
+            services.AddSingleton(sp => new MongoFeedStore(Database(sp), sp.GetRequiredService<TimeProvider>(), sp.GetService<IOutboxSignal>()));
             AddStore<MongoFeedStore>(services);
         }
         else
@@ -71,6 +70,10 @@ public static class FeedInfrastructureExtensions
         services.AddSingleton<FeedService>();
         return builder;
     }
+
+    // The database the connection string names (AddRedBookMongoDBClient registers it), else "feeddb".
+    private static IMongoDatabase Database(IServiceProvider services) =>
+        services.GetService<IMongoDatabase>() ?? services.GetRequiredService<IMongoClient>().GetDatabase(MongoConnectionName);
 
     private static void AddStore<TStore>(IServiceCollection services)
         where TStore : class, IFeedStore, Microsoft.Extensions.Diagnostics.HealthChecks.IHealthCheck

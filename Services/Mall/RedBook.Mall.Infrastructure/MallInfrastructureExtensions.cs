@@ -35,11 +35,10 @@ public static class MallInfrastructureExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<MallOptions>().BindConfiguration(MallOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
-        if (builder.Configuration.GetConnectionString(MongoConnectionName) is { Length: > 0 } mongo)
+        if (!string.IsNullOrEmpty(builder.Configuration.GetConnectionString(MongoConnectionName)))
         {
-            var url = MongoUrl.Create(mongo);
-            services.TryAddSingleton<IMongoClient>(_ => new MongoClient(url));
-            services.AddSingleton(sp => new MongoMallStore(sp.GetRequiredService<IMongoClient>().GetDatabase(url.DatabaseName ?? MongoConnectionName), sp.GetService<IOutboxSignal>()));
+            builder.AddRedBookMongoDBClient(MongoConnectionName);
+            services.AddSingleton(sp => new MongoMallStore(Database(sp), sp.GetService<IOutboxSignal>()));
             AddStore<MongoMallStore>(services);
         }
         else
@@ -56,6 +55,10 @@ public static class MallInfrastructureExtensions
         services.AddSingleton<MallService>();
         return builder;
     }
+
+    // The database the connection string names (AddRedBookMongoDBClient registers it), else "malldb".
+    private static IMongoDatabase Database(IServiceProvider services) =>
+        services.GetService<IMongoDatabase>() ?? services.GetRequiredService<IMongoClient>().GetDatabase(MongoConnectionName);
 
     private static void AddStore<TStore>(IServiceCollection services)
         where TStore : class, IMallStore, IHealthCheck

@@ -81,6 +81,38 @@ public sealed partial class EventConsumerHost : BackgroundService
 
     private void Run(CancellationToken stoppingToken)
     {
+        // A fatal consumer error (or a failure to build the consumer) costs a backoff and a new consumer, not the
+        // host: the group's committed offsets say where the new one resumes.
+        for (var failures = 0; !stoppingToken.IsCancellationRequested;)
+        {
+            try
+            {
+                RunConsumer(stoppingToken);
+                return;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                failures++;
+                var backoff = _options.Backoff(failures);
+                LogConsumerFailed(_logger, e, _group, backoff.TotalMilliseconds);
+                try
+                {
+                    Wait(backoff, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void RunConsumer(CancellationToken stoppingToken)
+    {
         var topics = _routes.Keys.Select(static k => k.Topic).Distinct(StringComparer.Ordinal).ToArray();
         using var consumer = _consumerFactory();
         consumer.Subscribe(topics);
@@ -321,6 +353,9 @@ public sealed partial class EventConsumerHost : BackgroundService
 
     [LoggerMessage(8, LogLevel.Warning, "Consumer group {Group}: consume failed: {Reason}.")]
     private static partial void LogConsumeFailed(ILogger logger, Exception exception, string group, string reason);
+
+    [LoggerMessage(10, LogLevel.Error, "Consumer group {Group}: the consumer failed; a new one starts in {BackoffMs} ms.")]
+    private static partial void LogConsumerFailed(ILogger logger, Exception exception, string group, double backoffMs);
 
     [LoggerMessage(9, LogLevel.Warning, "Consumer group {Group}: closing the consumer failed.")]
     private static partial void LogCloseFailed(ILogger logger, Exception exception, string group);

@@ -1,4 +1,4 @@
-using RedBook.Testing.Redis;
+using RedBook.Testing;
 
 namespace RedBook.Application.Tests.Support;
 

@@ -159,6 +159,28 @@ public class RedBookClientHandlerTests
         Assert.InRange(budget, TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(1995));
     }
 
+    [Theory]
+    [InlineData("1193H")]
+    [InlineData("1194H")]
+    [InlineData("99999999H")]
+    public async Task SendAsync_AmbientDeadlineLongerThanATimerHolds_SendsAndPropagatesTheLongestATimerHolds(string incoming)
+    {
+        var (sp, network) = Build(TwoReplicas());
+        using var _ = sp;
+        var client = sp.GetRequiredService<IHttpClientFactory>().CreateClient("feed");
+        var limit = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
+        using (RequestDeadline.Begin(GrpcTimeout.Parse(incoming), TimeProvider.System))
+        {
+            using var response = await client.GetAsync(new Uri("http://feed/notes"));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        var sent = GrpcTimeout.Parse(Assert.Single(network.Sent).Headers[RedBookHeaders.GrpcTimeout]);
+        var expected = GrpcTimeout.Parse(incoming) < limit ? GrpcTimeout.Parse(incoming) : limit;
+        Assert.InRange(sent, expected - TimeSpan.FromMinutes(1), expected);
+    }
+
     [Fact]
     public async Task SendAsync_NoAmbientDeadline_SendsTheClientDefaultTimeout()
     {

@@ -7,6 +7,7 @@ using Microsoft.Extensions.ServiceDiscovery;
 using RedBook.ServiceDefaults.Discovery;
 using RedBook.ServiceDefaults.Etcd.Client;
 using RedBook.ServiceDefaults.Etcd.Registry;
+using RedBook.ServiceDefaults.Internal;
 
 namespace RedBook.ServiceDefaults.Etcd.Discovery;
 
@@ -83,7 +84,7 @@ internal sealed partial class EtcdServiceDiscoveryProvider : BackgroundService, 
             {
                 // etcd unreachable (or anything else): keep the last known endpoints and try again.
                 Log.SyncFailed(_logger, ex.Message);
-                await Task.Delay(backoff.Next(), _timeProvider, stoppingToken).ConfigureAwait(false);
+                await TimerDuration.Delay(backoff.Next(), _timeProvider, stoppingToken).ConfigureAwait(false);
             }
         }
     }

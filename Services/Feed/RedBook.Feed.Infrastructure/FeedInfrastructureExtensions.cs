@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -11,6 +10,7 @@ using RedBook.Feed.Infrastructure.MongoDB;
 using RedBook.Feed.Infrastructure.Sqlite;
 using RedBook.Messaging.Outbox;
 using RedBook.Messaging.Relay;
+using RedBook.Storage;
 
 namespace RedBook.Feed.Infrastructure;
 
@@ -24,7 +24,7 @@ public static class FeedInfrastructureExtensions
     public const string RedisConnectionName = "redis";
 
     /// <summary>The key of the SQLite file path (used when no MongoDB connection string is given).</summary>
-    public const string SqlitePathKey = "RedBook:Storage:Sqlite:Path";
+    public const string SqlitePathKey = StorageRegistration.SqlitePathKey;
 
     /// <summary>
     /// Adds <see cref="FeedService"/> with its store and cache. The store is MongoDB when
@@ -48,11 +48,7 @@ public static class FeedInfrastructureExtensions
         }
         else
         {
-            var path = builder.Configuration[SqlitePathKey] is { Length: > 0 } configured
-                ? Path.GetFullPath(configured, builder.Environment.ContentRootPath)
-                : Path.Combine(builder.Environment.ContentRootPath, "App_Data", "feed.db");
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            var connectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate }.ToString();
+            var connectionString = StorageRegistration.SqliteConnectionString(builder, "feed.db");
             services.AddSingleton(sp => new SqliteFeedStore(connectionString, sp.GetRequiredService<TimeProvider>(), sp.GetService<IOutboxSignal>()));
             AddStore<SqliteFeedStore>(services);
         }
@@ -80,15 +76,7 @@ public static class FeedInfrastructureExtensions
     {
         services.AddSingleton<IFeedStore>(sp => sp.GetRequiredService<TStore>());
         services.AddSingleton<IOutboxStore>(sp => sp.GetRequiredService<TStore>());
-        services.AddHostedService(sp => new FeedStoreInitializer(sp.GetRequiredService<IFeedStore>()));
+        services.AddStoreInitializer<IFeedStore>(static (store, ct) => store.InitializeAsync(ct));
         services.AddHealthChecks().AddCheck<TStore>("feed-store", tags: ["ready"]);
-    }
-
-    /// <summary>Creates the schema and indexes before the service takes requests.</summary>
-    private sealed class FeedStoreInitializer(IFeedStore store) : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken) => store.InitializeAsync(cancellationToken);
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

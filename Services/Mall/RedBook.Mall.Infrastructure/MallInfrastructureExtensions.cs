@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -10,6 +9,7 @@ using RedBook.Mall.Infrastructure.MongoDB;
 using RedBook.Mall.Infrastructure.Sqlite;
 using RedBook.Messaging.Outbox;
 using RedBook.Messaging.Relay;
+using RedBook.Storage;
 
 namespace RedBook.Mall.Infrastructure;
 
@@ -20,7 +20,7 @@ public static class MallInfrastructureExtensions
     public const string MongoConnectionName = "malldb";
 
     /// <summary>The key of the SQLite file path (used when no MongoDB connection string is given).</summary>
-    public const string SqlitePathKey = "RedBook:Storage:Sqlite:Path";
+    public const string SqlitePathKey = StorageRegistration.SqlitePathKey;
 
     /// <summary>
     /// Adds <see cref="MallService"/> with its store: MongoDB when <c>ConnectionStrings:malldb</c> is set, otherwise
@@ -43,11 +43,7 @@ public static class MallInfrastructureExtensions
         }
         else
         {
-            var path = builder.Configuration[SqlitePathKey] is { Length: > 0 } configured
-                ? Path.GetFullPath(configured, builder.Environment.ContentRootPath)
-                : Path.Combine(builder.Environment.ContentRootPath, "App_Data", "mall.db");
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            var connectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate }.ToString();
+            var connectionString = StorageRegistration.SqliteConnectionString(builder, "mall.db");
             services.AddSingleton(sp => new SqliteMallStore(connectionString, sp.GetService<IOutboxSignal>()));
             AddStore<SqliteMallStore>(services);
         }
@@ -65,15 +61,7 @@ public static class MallInfrastructureExtensions
     {
         services.AddSingleton<IMallStore>(sp => sp.GetRequiredService<TStore>());
         services.AddSingleton<IOutboxStore>(sp => sp.GetRequiredService<TStore>());
-        services.AddHostedService(sp => new MallStoreInitializer(sp.GetRequiredService<IMallStore>()));
+        services.AddStoreInitializer<IMallStore>(static (store, ct) => store.InitializeAsync(ct));
         services.AddHealthChecks().AddCheck<TStore>("mall-store", tags: ["ready"]);
-    }
-
-    /// <summary>Creates the schema and indexes before the service takes requests.</summary>
-    private sealed class MallStoreInitializer(IMallStore store) : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken) => store.InitializeAsync(cancellationToken);
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using MongoDB.Bson;
 using MongoDB.Driver;
 using RedBook.Feed.Core;
 using RedBook.Feed.Core.Hot;
@@ -9,6 +8,7 @@ using RedBook.Feed.Core.Timeline;
 using RedBook.Messaging.MongoDB;
 using RedBook.Messaging.Outbox;
 using RedBook.Messaging.Relay;
+using RedBook.Storage.MongoDB;
 
 namespace RedBook.Feed.Infrastructure.MongoDB;
 
@@ -51,22 +51,7 @@ public sealed class MongoFeedStore : IFeedStore, IHealthCheck
     /// <inheritdoc />
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
-        // Collections are created here, outside any transaction (creating one inside a transaction needs MongoDB 4.4+).
-        var existing = await (await _database.ListCollectionNamesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).ToListAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var name in new[] { "notes", "likes", "comments", "follows", "product_sales", "hot_notes", MongoMessagingSchema.OutboxCollection, MongoMessagingSchema.ProcessedMessagesCollection })
-        {
-            if (!existing.Contains(name))
-            {
-                try
-                {
-                    await _database.CreateCollectionAsync(name, cancellationToken: cancellationToken).ConfigureAwait(false);
-                }
-                catch (MongoCommandException ex) when (ex.CodeName == "NamespaceExists")
-                {
-                    // Another replica created it first.
-                }
-            }
-        }
+        await MongoStorage.EnsureCollectionsAsync(_database, ["notes", "likes", "comments", "follows", "product_sales", "hot_notes", MongoMessagingSchema.OutboxCollection, MongoMessagingSchema.ProcessedMessagesCollection], cancellationToken).ConfigureAwait(false);
 
         var notes = Builders<NoteDocument>.IndexKeys;
         await _notes.Indexes.CreateManyAsync(
@@ -365,30 +350,11 @@ public sealed class MongoFeedStore : IFeedStore, IHealthCheck
     public Task<int> PurgeSentAsync(DateTimeOffset sentBefore, CancellationToken cancellationToken) => _outbox.PurgeSentAsync(sentBefore, cancellationToken);
 
     /// <inheritdoc />
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            await _database.RunCommandAsync<BsonDocument>(new BsonDocument("ping", 1), cancellationToken: cancellationToken).ConfigureAwait(false);
-            return HealthCheckResult.Healthy();
-        }
-        catch (MongoException ex)
-        {
-            return HealthCheckResult.Unhealthy("The feed's MongoDB database is unavailable.", ex);
-        }
-        catch (TimeoutException ex)
-        {
-            return HealthCheckResult.Unhealthy("The feed's MongoDB database did not answer.", ex);
-        }
-    }
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        MongoStorage.CheckHealthAsync(_database, cancellationToken);
 
-    private async Task<T> InTransactionAsync<T>(Func<IClientSessionHandle, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
-    {
-        using var session = await _database.Client.StartSessionAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        var result = await session.WithTransactionAsync(work, cancellationToken: cancellationToken).ConfigureAwait(false);
-        _outboxSignal?.Notify();
-        return result;
-    }
+    private Task<T> InTransactionAsync<T>(Func<IClientSessionHandle, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+        MongoStorage.InTransactionAsync(_database, work, _outboxSignal is null ? null : _outboxSignal.Notify, cancellationToken);
 
     private async Task<bool> NoteExistsAsync(IClientSessionHandle session, string noteId, CancellationToken cancellationToken) =>
         await _notes.Find(session, n => n.Id == noteId).Project(n => n.Id).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false) is not null;

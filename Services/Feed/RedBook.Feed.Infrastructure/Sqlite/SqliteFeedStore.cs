@@ -10,7 +10,8 @@ using RedBook.Feed.Core.Timeline;
 using RedBook.Messaging.Outbox;
 using RedBook.Messaging.Relay;
 using RedBook.Messaging.Sqlite;
-using static RedBook.Feed.Infrastructure.Sqlite.SqliteDatabase;
+using RedBook.Storage.Sqlite;
+using static RedBook.Storage.Sqlite.SqliteDatabase;
 
 namespace RedBook.Feed.Infrastructure.Sqlite;
 
@@ -41,23 +42,8 @@ public sealed class SqliteFeedStore : IFeedStore, IHealthCheck
     }
 
     /// <inheritdoc />
-    public async Task InitializeAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (var wal = Command(connection, "PRAGMA journal_mode=WAL;"))
-        {
-            await wal.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        await using var transaction = connection.BeginTransaction(deferred: false);
-        await using (var create = Command(connection, SqliteFeedSchema.CreateSql, transaction))
-        {
-            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        await SqliteMessagingSchema.CreateAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-    }
+    public Task InitializeAsync(CancellationToken cancellationToken) =>
+        _database.InitializeAsync(SqliteFeedSchema.CreateSql, SqliteMessagingSchema.CreateAsync, cancellationToken);
 
     /// <inheritdoc />
     public Task CreateNoteAsync(Note note, OutboxMessage created, CancellationToken cancellationToken)
@@ -162,18 +148,12 @@ public sealed class SqliteFeedStore : IFeedStore, IHealthCheck
     public async Task<IReadOnlySet<string>> GetLikedNoteIdsAsync(string userId, IReadOnlyCollection<string> noteIds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(noteIds);
-        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command(connection, "SELECT note_id FROM likes WHERE user_id = $user AND note_id IN (SELECT value FROM json_each($ids));");
-        command.Parameters.AddWithValue("$user", userId);
-        command.Parameters.AddWithValue("$ids", Json(noteIds));
-        var liked = new HashSet<string>(StringComparer.Ordinal);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        var liked = await _database.QueryAsync("SELECT note_id FROM likes WHERE user_id = $user AND note_id IN (SELECT value FROM json_each($ids));", p =>
         {
-            liked.Add(reader.GetString(0));
-        }
-
-        return liked;
+            p.AddWithValue("$user", userId);
+            p.AddWithValue("$ids", Json(noteIds));
+        }, static r => r.GetString(0), cancellationToken).ConfigureAwait(false);
+        return liked.ToHashSet(StringComparer.Ordinal);
     }
 
     /// <inheritdoc />
@@ -201,23 +181,16 @@ public sealed class SqliteFeedStore : IFeedStore, IHealthCheck
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<Comment>> ListCommentsAsync(string noteId, PageRequest page, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<Comment>> ListCommentsAsync(string noteId, PageRequest page, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(page);
-        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var after = page.After is null ? string.Empty : "AND id < $after";
-        await using var command = Command(connection, $"SELECT id, note_id, author_id, body, created_at FROM comments WHERE note_id = $note {after} ORDER BY id DESC LIMIT $limit;");
-        command.Parameters.AddWithValue("$note", noteId);
-        command.Parameters.AddWithValue("$after", (object?)page.After ?? DBNull.Value);
-        command.Parameters.AddWithValue("$limit", page.Size);
-        var comments = new List<Comment>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        return _database.QueryAsync($"SELECT id, note_id, author_id, body, created_at FROM comments WHERE note_id = $note {after} ORDER BY id DESC LIMIT $limit;", p =>
         {
-            comments.Add(new Comment(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), ParseTime(reader.GetString(4))));
-        }
-
-        return comments;
+            p.AddWithValue("$note", noteId);
+            p.AddWithValue("$after", (object?)page.After ?? DBNull.Value);
+            p.AddWithValue("$limit", page.Size);
+        }, static r => new Comment(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), ParseTime(r.GetString(4))), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -277,23 +250,16 @@ public sealed class SqliteFeedStore : IFeedStore, IHealthCheck
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<Follow>> ListFollowingAsync(string followerId, PageRequest page, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<Follow>> ListFollowingAsync(string followerId, PageRequest page, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(page);
-        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var after = page.After is null ? string.Empty : "AND id < $after";
-        await using var command = Command(connection, $"SELECT id, follower_id, author_id, created_at FROM follows WHERE follower_id = $follower {after} ORDER BY id DESC LIMIT $limit;");
-        command.Parameters.AddWithValue("$follower", followerId);
-        command.Parameters.AddWithValue("$after", (object?)page.After ?? DBNull.Value);
-        command.Parameters.AddWithValue("$limit", page.Size);
-        var follows = new List<Follow>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        return _database.QueryAsync($"SELECT id, follower_id, author_id, created_at FROM follows WHERE follower_id = $follower {after} ORDER BY id DESC LIMIT $limit;", p =>
         {
-            follows.Add(new Follow(reader.GetString(0), reader.GetString(1), reader.GetString(2), ParseTime(reader.GetString(3))));
-        }
-
-        return follows;
+            p.AddWithValue("$follower", followerId);
+            p.AddWithValue("$after", (object?)page.After ?? DBNull.Value);
+            p.AddWithValue("$limit", page.Size);
+        }, static r => new Follow(r.GetString(0), r.GetString(1), r.GetString(2), ParseTime(r.GetString(3))), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -337,20 +303,11 @@ public sealed class SqliteFeedStore : IFeedStore, IHealthCheck
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<ProductSales>> GetProductSalesAsync(IReadOnlyCollection<string> productIds, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<ProductSales>> GetProductSalesAsync(IReadOnlyCollection<string> productIds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(productIds);
-        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command(connection, "SELECT product_id, sold FROM product_sales WHERE product_id IN (SELECT value FROM json_each($ids));");
-        command.Parameters.AddWithValue("$ids", Json(productIds));
-        var sales = new List<ProductSales>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            sales.Add(new ProductSales(reader.GetString(0), reader.GetInt64(1)));
-        }
-
-        return sales;
+        return _database.QueryAsync("SELECT product_id, sold FROM product_sales WHERE product_id IN (SELECT value FROM json_each($ids));",
+            p => p.AddWithValue("$ids", Json(productIds)), static r => new ProductSales(r.GetString(0), r.GetInt64(1)), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -415,21 +372,8 @@ public sealed class SqliteFeedStore : IFeedStore, IHealthCheck
     public Task<int> PurgeSentAsync(DateTimeOffset sentBefore, CancellationToken cancellationToken) => _outbox.PurgeSentAsync(sentBefore, cancellationToken);
 
     /// <inheritdoc />
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using var command = Command(connection, "SELECT count(*) FROM sqlite_master WHERE name = 'notes';");
-            return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) == 1
-                ? HealthCheckResult.Healthy()
-                : HealthCheckResult.Unhealthy("The feed schema is missing.");
-        }
-        catch (SqliteException ex)
-        {
-            return HealthCheckResult.Unhealthy("The feed's SQLite database is unavailable.", ex);
-        }
-    }
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        _database.CheckHealthAsync("notes", cancellationToken);
 
     private Task<ToggleOutcome> ToggleLikeAsync(string noteId, string userId, OutboxMessage message, string sql, CancellationToken cancellationToken)
     {
@@ -474,32 +418,20 @@ public sealed class SqliteFeedStore : IFeedStore, IHealthCheck
         }, cancellationToken);
     }
 
-    private async Task<IReadOnlyList<Note>> QueryNotesAsync(string sql, Action<SqliteParameterCollection> bind, CancellationToken cancellationToken)
-    {
-        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command(connection, sql);
-        bind(command.Parameters);
-        var notes = new List<Note>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+    private Task<IReadOnlyList<Note>> QueryNotesAsync(string sql, Action<SqliteParameterCollection> bind, CancellationToken cancellationToken) =>
+        _database.QueryAsync(sql, bind, static reader => new Note
         {
-            notes.Add(new Note
-            {
-                Id = reader.GetString(0),
-                AuthorId = reader.GetString(1),
-                Title = reader.GetString(2),
-                Body = reader.GetString(3),
-                Tags = List(reader.GetString(4)),
-                ImageRefs = List(reader.GetString(5)),
-                ProductIds = List(reader.GetString(6)),
-                CreatedAt = ParseTime(reader.GetString(7)),
-                LikeCount = reader.GetInt64(8),
-                CommentCount = reader.GetInt64(9),
-            });
-        }
-
-        return notes;
-    }
+            Id = reader.GetString(0),
+            AuthorId = reader.GetString(1),
+            Title = reader.GetString(2),
+            Body = reader.GetString(3),
+            Tags = List(reader.GetString(4)),
+            ImageRefs = List(reader.GetString(5)),
+            ProductIds = List(reader.GetString(6)),
+            CreatedAt = ParseTime(reader.GetString(7)),
+            LikeCount = reader.GetInt64(8),
+            CommentCount = reader.GetInt64(9),
+        }, cancellationToken);
 
     private static string Json(IEnumerable<string> values) => JsonSerializer.Serialize(values.ToList(), FeedJsonContext.Default.IReadOnlyListString);
 

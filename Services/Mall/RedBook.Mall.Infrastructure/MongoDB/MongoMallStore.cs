@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using MongoDB.Bson;
 using MongoDB.Driver;
 using RedBook.Domain.Paging;
 using RedBook.Mall.Core;
@@ -8,6 +7,7 @@ using RedBook.Mall.Core.Ordering;
 using RedBook.Messaging.MongoDB;
 using RedBook.Messaging.Outbox;
 using RedBook.Messaging.Relay;
+using RedBook.Storage.MongoDB;
 
 namespace RedBook.Mall.Infrastructure.MongoDB;
 
@@ -39,21 +39,7 @@ public sealed class MongoMallStore : IMallStore, IHealthCheck
     /// <inheritdoc />
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
-        var existing = await (await _database.ListCollectionNamesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).ToListAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var name in new[] { "products", "orders", MongoMessagingSchema.OutboxCollection, MongoMessagingSchema.ProcessedMessagesCollection })
-        {
-            if (!existing.Contains(name))
-            {
-                try
-                {
-                    await _database.CreateCollectionAsync(name, cancellationToken: cancellationToken).ConfigureAwait(false);
-                }
-                catch (MongoCommandException ex) when (ex.CodeName == "NamespaceExists")
-                {
-                    // Another replica created it first.
-                }
-            }
-        }
+        await MongoStorage.EnsureCollectionsAsync(_database, ["products", "orders", MongoMessagingSchema.OutboxCollection, MongoMessagingSchema.ProcessedMessagesCollection], cancellationToken).ConfigureAwait(false);
 
         var keys = Builders<OrderDocument>.IndexKeys;
         await _orders.Indexes.CreateManyAsync(
@@ -206,18 +192,8 @@ public sealed class MongoMallStore : IMallStore, IHealthCheck
     public Task<int> PurgeSentAsync(DateTimeOffset sentBefore, CancellationToken cancellationToken) => _outbox.PurgeSentAsync(sentBefore, cancellationToken);
 
     /// <inheritdoc />
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            await _database.RunCommandAsync<BsonDocument>(new BsonDocument("ping", 1), cancellationToken: cancellationToken).ConfigureAwait(false);
-            return HealthCheckResult.Healthy();
-        }
-        catch (Exception ex) when (ex is MongoException or TimeoutException)
-        {
-            return HealthCheckResult.Unhealthy("The mall's MongoDB database is unavailable.", ex);
-        }
-    }
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        MongoStorage.CheckHealthAsync(_database, cancellationToken);
 
     private async Task ApplyAsync(IClientSessionHandle session, IReadOnlyList<StockChange> stock, IReadOnlyList<OutboxMessage> events, CancellationToken cancellationToken)
     {
@@ -242,13 +218,8 @@ public sealed class MongoMallStore : IMallStore, IHealthCheck
         return result.ModifiedCount == 1;
     }
 
-    private async Task<T> InTransactionAsync<T>(Func<IClientSessionHandle, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
-    {
-        using var session = await _database.Client.StartSessionAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        var result = await session.WithTransactionAsync(work, cancellationToken: cancellationToken).ConfigureAwait(false);
-        _outboxSignal?.Notify();
-        return result;
-    }
+    private Task<T> InTransactionAsync<T>(Func<IClientSessionHandle, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+        MongoStorage.InTransactionAsync(_database, work, _outboxSignal is null ? null : _outboxSignal.Notify, cancellationToken);
 
     /// <summary>Thrown inside a transaction to abort it when a version did not match (WithTransactionAsync aborts on any exception).</summary>
     private sealed class VersionMismatchException : Exception

@@ -9,7 +9,8 @@ using RedBook.Mall.Core.Ordering;
 using RedBook.Messaging.Outbox;
 using RedBook.Messaging.Relay;
 using RedBook.Messaging.Sqlite;
-using static RedBook.Mall.Infrastructure.Sqlite.SqliteDatabase;
+using RedBook.Storage.Sqlite;
+using static RedBook.Storage.Sqlite.SqliteDatabase;
 
 namespace RedBook.Mall.Infrastructure.Sqlite;
 
@@ -68,23 +69,8 @@ public sealed class SqliteMallStore : IMallStore, IHealthCheck
     }
 
     /// <inheritdoc />
-    public async Task InitializeAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (var wal = Command(connection, "PRAGMA journal_mode=WAL;"))
-        {
-            await wal.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        await using var transaction = connection.BeginTransaction(deferred: false);
-        await using (var create = Command(connection, CreateSql, transaction))
-        {
-            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        await SqliteMessagingSchema.CreateAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-    }
+    public Task InitializeAsync(CancellationToken cancellationToken) =>
+        _database.InitializeAsync(CreateSql, SqliteMessagingSchema.CreateAsync, cancellationToken);
 
     /// <inheritdoc />
     public Task CreateProductAsync(Product product, OutboxMessage stockChanged, CancellationToken cancellationToken)
@@ -111,13 +97,13 @@ public sealed class SqliteMallStore : IMallStore, IHealthCheck
 
     /// <inheritdoc />
     public async Task<Product?> GetProductAsync(string productId, CancellationToken cancellationToken) =>
-        (await QueryAsync($"SELECT {ProductColumns} FROM products WHERE id = $id;", p => p.AddWithValue("$id", productId), ReadProduct, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
+        (await _database.QueryAsync($"SELECT {ProductColumns} FROM products WHERE id = $id;", p => p.AddWithValue("$id", productId), ReadProduct, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
 
     /// <inheritdoc />
     public Task<IReadOnlyList<Product>> GetProductsAsync(IReadOnlyCollection<string> productIds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(productIds);
-        return QueryAsync($"SELECT {ProductColumns} FROM products WHERE id IN (SELECT value FROM json_each($ids));",
+        return _database.QueryAsync($"SELECT {ProductColumns} FROM products WHERE id IN (SELECT value FROM json_each($ids));",
             p => p.AddWithValue("$ids", JsonSerializer.Serialize(productIds.ToList(), MallStoreJsonContext.Default.ListString)), ReadProduct, cancellationToken);
     }
 
@@ -126,7 +112,7 @@ public sealed class SqliteMallStore : IMallStore, IHealthCheck
     {
         ArgumentNullException.ThrowIfNull(page);
         var after = page.After is null ? string.Empty : "WHERE id < $after";
-        return QueryAsync($"SELECT {ProductColumns} FROM products {after} ORDER BY id DESC LIMIT $limit;", p =>
+        return _database.QueryAsync($"SELECT {ProductColumns} FROM products {after} ORDER BY id DESC LIMIT $limit;", p =>
         {
             p.AddWithValue("$after", (object?)page.After ?? DBNull.Value);
             p.AddWithValue("$limit", page.Size);
@@ -152,11 +138,11 @@ public sealed class SqliteMallStore : IMallStore, IHealthCheck
 
     /// <inheritdoc />
     public async Task<Order?> GetOrderAsync(string orderId, CancellationToken cancellationToken) =>
-        (await QueryAsync($"SELECT {OrderColumns} FROM orders WHERE id = $id;", p => p.AddWithValue("$id", orderId), ReadOrder, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
+        (await _database.QueryAsync($"SELECT {OrderColumns} FROM orders WHERE id = $id;", p => p.AddWithValue("$id", orderId), ReadOrder, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
 
     /// <inheritdoc />
     public async Task<Order?> GetOrderByIdempotencyKeyAsync(string userId, string idempotencyKey, CancellationToken cancellationToken) =>
-        (await QueryAsync($"SELECT {OrderColumns} FROM orders WHERE user_id = $user AND idempotency_key = $key;", p =>
+        (await _database.QueryAsync($"SELECT {OrderColumns} FROM orders WHERE user_id = $user AND idempotency_key = $key;", p =>
         {
             p.AddWithValue("$user", userId);
             p.AddWithValue("$key", idempotencyKey);
@@ -167,7 +153,7 @@ public sealed class SqliteMallStore : IMallStore, IHealthCheck
     {
         ArgumentNullException.ThrowIfNull(page);
         var after = page.After is null ? string.Empty : "AND id < $after";
-        return QueryAsync($"SELECT {OrderColumns} FROM orders WHERE user_id = $user {after} ORDER BY id DESC LIMIT $limit;", p =>
+        return _database.QueryAsync($"SELECT {OrderColumns} FROM orders WHERE user_id = $user {after} ORDER BY id DESC LIMIT $limit;", p =>
         {
             p.AddWithValue("$user", userId);
             p.AddWithValue("$after", (object?)page.After ?? DBNull.Value);
@@ -230,7 +216,7 @@ public sealed class SqliteMallStore : IMallStore, IHealthCheck
 
     /// <inheritdoc />
     public Task<IReadOnlyList<Order>> ListExpiredReservationsAsync(DateTimeOffset now, int maxCount, CancellationToken cancellationToken) =>
-        QueryAsync($"SELECT {OrderColumns} FROM orders WHERE state = 'placed' AND reservation_expires_at <= $now ORDER BY reservation_expires_at LIMIT $limit;", p =>
+        _database.QueryAsync($"SELECT {OrderColumns} FROM orders WHERE state = 'placed' AND reservation_expires_at <= $now ORDER BY reservation_expires_at LIMIT $limit;", p =>
         {
             p.AddWithValue("$now", FormatTime(now));
             p.AddWithValue("$limit", maxCount);
@@ -246,21 +232,8 @@ public sealed class SqliteMallStore : IMallStore, IHealthCheck
     public Task<int> PurgeSentAsync(DateTimeOffset sentBefore, CancellationToken cancellationToken) => _outbox.PurgeSentAsync(sentBefore, cancellationToken);
 
     /// <inheritdoc />
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using var command = Command(connection, "SELECT count(*) FROM sqlite_master WHERE name = 'orders';");
-            return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) == 1
-                ? HealthCheckResult.Healthy()
-                : HealthCheckResult.Unhealthy("The mall schema is missing.");
-        }
-        catch (SqliteException ex)
-        {
-            return HealthCheckResult.Unhealthy("The mall's SQLite database is unavailable.", ex);
-        }
-    }
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        _database.CheckHealthAsync("orders", cancellationToken);
 
     private static async Task<bool> ApplyAsync(SqliteTransaction tx, IReadOnlyList<StockChange> stock, IReadOnlyList<OutboxMessage> events, CancellationToken cancellationToken)
     {
@@ -359,20 +332,6 @@ public sealed class SqliteMallStore : IMallStore, IHealthCheck
         CancelReason = r.IsDBNull(10) ? null : r.GetString(10),
     };
 
-    private async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, Action<SqliteParameterCollection> bind, Func<SqliteDataReader, T> read, CancellationToken cancellationToken)
-    {
-        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command(connection, sql);
-        bind(command.Parameters);
-        var rows = new List<T>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            rows.Add(read(reader));
-        }
-
-        return rows;
-    }
 }
 
 /// <summary>JSON of the values the SQLite store keeps in text columns.</summary>

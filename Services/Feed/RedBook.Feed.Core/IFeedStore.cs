@@ -79,6 +79,12 @@ public interface IFeedStore : IOutboxStore
     /// <summary>Adds the per-product deltas to the sales counts and records the message, in one transaction; false when applied before.</summary>
     Task<bool> ApplyProductSalesAsync(string consumerGroup, string messageId, IReadOnlyList<ProductSales> deltas, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Deletes the consumers' processed-message records older than <paramref name="processedBefore"/> and returns how many
+    /// it deleted (the purge job's call). Keep them longer than the topics' retention, or a redelivery is applied again.
+    /// </summary>
+    Task<long> PurgeProcessedMessagesAsync(DateTimeOffset processedBefore, CancellationToken cancellationToken);
+
     /// <summary>The sales counts of the products among <paramref name="productIds"/> that have one.</summary>
     Task<IReadOnlyList<ProductSales>> GetProductSalesAsync(IReadOnlyCollection<string> productIds, CancellationToken cancellationToken);
 

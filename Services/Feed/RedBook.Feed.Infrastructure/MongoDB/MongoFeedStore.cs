@@ -315,6 +315,10 @@ public sealed class MongoFeedStore : IFeedStore, IHealthCheck
     }
 
     /// <inheritdoc />
+    public Task<long> PurgeProcessedMessagesAsync(DateTimeOffset processedBefore, CancellationToken cancellationToken) =>
+        MongoProcessedMessages.PurgeAsync(_database, processedBefore, cancellationToken);
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<ProductSales>> GetProductSalesAsync(IReadOnlyCollection<string> productIds, CancellationToken cancellationToken) =>
         (await _sales.Find(Builders<ProductSalesDocument>.Filter.In(s => s.Id, productIds)).ToListAsync(cancellationToken).ConfigureAwait(false))
         .ConvertAll(d => new ProductSales(d.Id, d.Sold));

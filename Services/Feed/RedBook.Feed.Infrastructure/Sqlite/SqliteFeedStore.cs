@@ -303,6 +303,13 @@ public sealed class SqliteFeedStore : IFeedStore, IHealthCheck
     }
 
     /// <inheritdoc />
+    public async Task<long> PurgeProcessedMessagesAsync(DateTimeOffset processedBefore, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await SqliteProcessedMessages.PurgeAsync(connection, processedBefore, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<ProductSales>> GetProductSalesAsync(IReadOnlyCollection<string> productIds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(productIds);

@@ -373,6 +373,21 @@ public abstract class FeedStoreContractTests : IDisposable
     }
 
     [SkippableFact]
+    public async Task PurgeProcessedMessagesAsync_DeletesOldRecords_SoOnlyNewerOnesStillDeduplicate()
+    {
+        var store = await StoreAsync();
+        var note = await CreateNoteAsync(store, "alice");
+        await store.ApplyNoteCountersAsync(FeedTopics.CountersConsumerGroup, "old", note.Id, 1, 0, CancellationToken.None);
+        Time.Advance(TimeSpan.FromDays(8));
+        await store.ApplyNoteCountersAsync(FeedTopics.CountersConsumerGroup, "new", note.Id, 1, 0, CancellationToken.None);
+
+        Assert.Equal(1, await store.PurgeProcessedMessagesAsync(Time.GetUtcNow().AddDays(-7), CancellationToken.None));
+
+        Assert.False(await store.ApplyNoteCountersAsync(FeedTopics.CountersConsumerGroup, "new", note.Id, 1, 0, CancellationToken.None));
+        Assert.True(await store.ApplyNoteCountersAsync(FeedTopics.CountersConsumerGroup, "old", note.Id, 1, 0, CancellationToken.None));
+    }
+
+    [SkippableFact]
     public async Task ApplyProductSalesAsync_SameMessageTwice_AppliesOnce_AndSums()
     {
         var store = await StoreAsync();

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using RedBook.FunctionalTests.Grpc.V1;
 using RedBook.ServiceDefaults.Grpc.Balancing;
 using RedBook.ServiceDefaults.Grpc.Client;
+using Xunit.Abstractions;
 
 namespace RedBook.FunctionalTests.Grpc;
 
@@ -16,7 +17,7 @@ namespace RedBook.FunctionalTests.Grpc;
 /// connection set-up and the process's first-call costs, while the second's do not).
 /// </summary>
 [Collection(GrpcStartupCollection.Name)]
-public sealed class GrpcStartupBalancingTests
+public sealed class GrpcStartupBalancingTests(ITestOutputHelper output)
 {
     private const int Callers = 8;
 
@@ -85,6 +86,7 @@ public sealed class GrpcStartupBalancingTests
         var shareA = (double)toA / window.Count;
         var report = string.Create(CultureInfo.InvariantCulture,
             $"a {toA} / b {window.Count - toA} of {window.Count} calls ({firstSecond.Count} in the first second); the second subchannel turned Ready {time.GetElapsedTime(pickers.FirstReadyAt!.Value, pickers.BothReadyAt!.Value).TotalMilliseconds:F0} ms after the first, both answered {time.GetElapsedTime(pickers.BothReadyAt!.Value, opened).TotalMilliseconds:F0} ms later");
+        output.WriteLine(report);
         Assert.True(shareA is >= 0.30 and <= 0.70, report);
     }
 

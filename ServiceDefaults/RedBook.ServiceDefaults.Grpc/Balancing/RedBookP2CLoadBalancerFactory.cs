@@ -20,7 +20,7 @@ namespace RedBook.ServiceDefaults.Grpc.Balancing;
 /// <c>RedBook:LoadBalancing:{service}</c>, where the service is the policy config's <c>service</c> value (or
 /// <see cref="DefaultServiceName"/>).
 /// </summary>
-public sealed class RedBookP2CLoadBalancerFactory : GrpcLoadBalancerFactory
+public sealed partial class RedBookP2CLoadBalancerFactory : GrpcLoadBalancerFactory
 {
     /// <summary>The policy name: <c>redbook_p2c</c>.</summary>
     public const string PolicyName = "redbook_p2c";
@@ -61,10 +61,11 @@ public sealed class RedBookP2CLoadBalancerFactory : GrpcLoadBalancerFactory
     /// that may serve it (<see cref="EndpointColorFilter"/>), created on the first call of that colour. Every picker rebuild
     /// updates each of them, keyed by address, so statistics survive rebuilds.
     /// </summary>
-    private sealed class P2CSubchannelsLoadBalancer(
+    private sealed partial class P2CSubchannelsLoadBalancer(
         IChannelControlHelper controller, ILoggerFactory loggerFactory, RedBookBalancers factory, string service, TimeProvider timeProvider)
         : SubchannelsLoadBalancer(controller, loggerFactory)
     {
+        private readonly ILogger _logger = loggerFactory.CreateLogger<RedBookP2CLoadBalancerFactory>();
         private readonly ConcurrentDictionary<string, P2CBalancer<Subchannel>> _byColor = new(StringComparer.OrdinalIgnoreCase);
         private readonly P2CBalancer<Subchannel> _all = factory.CreateP2C<Subchannel>(service);
         private volatile Subchannel[] _ready = [];
@@ -79,8 +80,17 @@ public sealed class RedBookP2CLoadBalancerFactory : GrpcLoadBalancerFactory
                 balancer.UpdateEndpoints(ToEndpoints(ready, color, everyColor: false));
             }
 
+            if (_logger.IsEnabled(LogLevel.Debug))
+            {
+                var endpoints = string.Join(", ", ready.Select(static s => GrpcBalancerAdapter.AddressKey(s.CurrentAddress!.EndPoint)));
+                LogPickerCreated(_logger, service, ready.Length, endpoints);
+            }
+
             return new P2CPicker(this, timeProvider);
         }
+
+        [LoggerMessage(EventId = 411, EventName = "PickerCreated", Level = LogLevel.Debug, Message = "redbook_p2c picker of {Service} over {ReadyCount} ready subchannels: {Endpoints}")]
+        private static partial void LogPickerCreated(ILogger logger, string service, int readyCount, string endpoints);
 
         /// <summary>The balancer of <paramref name="color"/>'s traffic (uncoloured traffic: every subchannel that has no colour).</summary>
         public P2CBalancer<Subchannel> BalancerOf(string? color)
@@ -141,7 +151,10 @@ public sealed class RedBookP2CLoadBalancerFactory : GrpcLoadBalancerFactory
 
     /// <summary>
     /// Picks with the balancer of the call's colour (its <c>x-md-global-color</c> header, else the ambient metadata's), records
-    /// the picked address's scheme for <see cref="GrpcEndpointSchemeHandler"/>, and tracks the call for the balancer.
+    /// the picked address's scheme for <see cref="GrpcEndpointSchemeHandler"/>, and tracks the call for the balancer. The pick is
+    /// <see cref="P2CBalancer{TEndpoint}.PickUnstarted"/>: grpc-dotnet's connection manager drops a pick whose subchannel left Ready
+    /// after this picker was built (and picks again on the next picker) without completing its tracker, so the call counts in
+    /// flight from the tracker's <c>Start</c>, which grpc-dotnet calls only for the calls it sends.
     /// </summary>
     private sealed class P2CPicker(P2CSubchannelsLoadBalancer owner, TimeProvider timeProvider) : SubchannelPicker
     {
@@ -149,7 +162,7 @@ public sealed class RedBookP2CLoadBalancerFactory : GrpcLoadBalancerFactory
         {
             var request = context?.Request;
             var balancer = owner.BalancerOf(ColorOf(request));
-            var pick = balancer.Pick();
+            var pick = balancer.PickUnstarted();
             if (pick.Endpoint is not { } subchannel)
             {
                 return GrpcPickResult.ForFailure(new Status(StatusCode.Unavailable, $"{LoadBalancingConstants.NoEndpointsReason}: no ready endpoint serves this call's traffic colour."));

@@ -4,8 +4,10 @@ namespace RedBook.ServiceDefaults.LoadBalancing;
 
 /// <summary>
 /// Completes one pick of an <see cref="ILoadBalancer{TEndpoint}"/> for a transport that reports a call's start and
-/// end (grpc-dotnet's <c>ISubchannelCallTracker</c>): latency from <see cref="Start"/> (or from the pick, when the
-/// transport never started the call) to <see cref="Complete"/> on the balancer's <see cref="TimeProvider"/>,
+/// end (grpc-dotnet's <c>ISubchannelCallTracker</c>): the call counts in flight from <see cref="Start"/> (for a pick of
+/// <see cref="ILoadBalancer{TEndpoint}.PickUnstarted"/>, so a pick the transport drops leaks nothing), latency from
+/// <see cref="Start"/> (or from the pick, when the transport never started the call) to <see cref="Complete"/> on the
+/// balancer's <see cref="TimeProvider"/>,
 /// success by <see cref="GrpcBalancerAdapter.Classify"/> and <see cref="GrpcBalancerAdapter.IsEndpointFailure"/>, and
 /// the server CPU recorded by <see cref="GrpcBalancerFeedbackHandler"/>.
 /// </summary>
@@ -20,6 +22,7 @@ public sealed class BalancerCallTracker<TEndpoint>
     private readonly TimeProvider _timeProvider;
     private readonly HttpRequestMessage? _request;
     private long _start;
+    private int _started;
     private int _completed;
 
     /// <summary>Creates the tracker of <paramref name="pick"/>.</summary>
@@ -41,8 +44,12 @@ public sealed class BalancerCallTracker<TEndpoint>
     /// <summary>The status the call was classified with, once completed.</summary>
     public ErrorCode? Outcome { get; private set; }
 
-    /// <summary>Marks the start of the call: the latency is measured from here.</summary>
-    public void Start() => Volatile.Write(ref _start, _timeProvider.GetTimestamp());
+    /// <summary>Marks the start of the call: it counts in flight, and the latency is measured from here.</summary>
+    public void Start()
+    {
+        Volatile.Write(ref _start, _timeProvider.GetTimestamp());
+        EnsureStarted();
+    }
 
     /// <summary>Reports the call's end to the balancer (once; later calls do nothing).</summary>
     /// <param name="error">The exception the transport raised, or null when response headers arrived.</param>
@@ -53,6 +60,7 @@ public sealed class BalancerCallTracker<TEndpoint>
             return;
         }
 
+        EnsureStarted(); // a transport that completes a call it never started: count it first, so the counts balance.
         var latency = _timeProvider.GetElapsedTime(Volatile.Read(ref _start));
         GrpcResponseSignals? signals = _request is not null && _request.Options.TryGetValue(GrpcBalancerFeedbackHandler.SignalsKey, out var recorded)
             ? recorded
@@ -61,5 +69,13 @@ public sealed class BalancerCallTracker<TEndpoint>
         var code = GrpcBalancerAdapter.Classify(error, signals, deadlineElapsed);
         Outcome = code;
         _balancer.Complete(_pick, new PickFeedback(!GrpcBalancerAdapter.IsEndpointFailure(code), latency, signals?.ServerCpu ?? double.NaN));
+    }
+
+    private void EnsureStarted()
+    {
+        if (Interlocked.Exchange(ref _started, 1) == 0)
+        {
+            _balancer.Start(_pick);
+        }
     }
 }

@@ -41,8 +41,26 @@ internal sealed class EndpointNode<TEndpoint>
     /// <summary>The timestamp of the last pick (or of joining), for force-pick of starved endpoints.</summary>
     public long LastPick;
 
-    /// <summary>Completions so far; the first is the warm-up, whose latency is not sampled.</summary>
-    public long Completions;
+    /// <summary><see cref="SetUp"/>: no call started yet.</summary>
+    public const int NotStarted = 0;
+
+    /// <summary><see cref="SetUp"/>: a call started, none answered yet (the connection is being set up).</summary>
+    public const int SettingUp = 1;
+
+    /// <summary><see cref="SetUp"/>: the endpoint has answered.</summary>
+    public const int Answered = 2;
+
+    /// <summary>Where the endpoint is in its connection set-up: <see cref="NotStarted"/>, <see cref="SettingUp"/> or <see cref="Answered"/>.</summary>
+    public int SetUp;
+
+    /// <summary>The "not answered yet" value of <see cref="FirstAnswer"/>.</summary>
+    public const long NotAnswered = long.MaxValue;
+
+    /// <summary>
+    /// The timestamp of the first completion, or <see cref="NotAnswered"/>. A call picked before it is a warm-up call
+    /// (it waited for the connection set-up), whose latency is not sampled.
+    /// </summary>
+    public long FirstAnswer = NotAnswered;
 
     /// <summary>The timestamp of the last completion; 0 before the first one.</summary>
     public long Stamp;

@@ -9,7 +9,9 @@ namespace RedBook.ServiceDefaults.LoadBalancing;
 /// <typeparam name="TEndpoint">What is picked: a <c>ServiceEndpoint</c>, a gRPC subchannel, a test double.</typeparam>
 /// <remarks>
 /// <para>Every <see cref="Pick()"/> that returns an endpoint must be followed by exactly one
-/// <see cref="Complete(in PickResult{TEndpoint}, in PickFeedback)"/>, or the endpoint's in-flight count leaks.</para>
+/// <see cref="Complete(in PickResult{TEndpoint}, in PickFeedback)"/>, or the endpoint's in-flight count leaks. A transport
+/// that may drop a pick without a word picks with <see cref="PickUnstarted"/> and reports the calls it does start with
+/// <see cref="Start"/>.</para>
 /// <para>Implementations are thread-safe. Picks read an immutable snapshot of the endpoint set; updates replace the
 /// snapshot (copy-on-write) and keep the statistics of endpoints that stay.</para>
 /// </remarks>
@@ -31,6 +33,21 @@ public interface ILoadBalancer<TEndpoint>
     /// deadline): the pick then reads no clock.
     /// </summary>
     PickResult<TEndpoint> Pick(long timestamp);
+
+    /// <summary>
+    /// Picks an endpoint for a call that the transport starts later, or never: the call counts in flight from
+    /// <see cref="Start"/>, not from the pick, so a dropped pick leaks nothing. grpc-dotnet's connection manager drops a
+    /// pick whose subchannel left Ready after the picker was built (it waits for the next picker and picks again) and
+    /// reports only the calls it sends (<c>ISubchannelCallTracker.Start</c>).
+    /// </summary>
+    PickResult<TEndpoint> PickUnstarted();
+
+    /// <summary>
+    /// Counts the call of a <see cref="PickUnstarted"/> pick in flight: the transport started it. Call it once, before
+    /// <see cref="Complete(in PickResult{TEndpoint}, in PickFeedback)"/>; for a pick of <see cref="Pick()"/> (already
+    /// counted) it does nothing.
+    /// </summary>
+    void Start(in PickResult<TEndpoint> pick);
 
     /// <summary>Reports how the call that <paramref name="pick"/> started ended. Safe to call with a result that has no endpoint.</summary>
     void Complete(in PickResult<TEndpoint> pick, in PickFeedback feedback);

@@ -21,7 +21,8 @@ namespace RedBook.ServiceDefaults.LoadBalancing;
 /// </code>
 /// <para><c>lag</c>, <c>success</c> and <c>cpu</c> are EWMAs decayed by time, as kratos: a completion arriving
 /// <c>dt</c> after the previous one on the same endpoint mixes in its sample with weight <c>1 − exp(−dt/τ)</c>,
-/// τ = 600 ms (the first sample replaces the initial value). <c>inflight + 1</c> (go-zero, Finagle) keeps idle
+/// τ = 600 ms (the first completion replaces the initial success and CPU; latency samples always decay in, see
+/// below). <c>inflight + 1</c> (go-zero, Finagle) keeps idle
 /// endpoints comparable by latency; ε = 5 ms (kratos) keeps a sample-less endpoint finite and absorbs small
 /// cross-zone gaps; <c>success</c> starts at 1 and <c>lag</c> at 0, so an unprobed endpoint looks cheap and gets probed
 /// (slow start tempers that for new instances). A failed call's latency sample never lowers the estimate: a fast
@@ -37,10 +38,17 @@ namespace RedBook.ServiceDefaults.LoadBalancing;
 /// starting at the endpoint's <c>RegisteredAt</c>, or when it joined an established set: endpoints that arrive within
 /// <see cref="P2CBalancerOptions.InitialMembersWindow"/> of the first one are initial members and start at full weight
 /// (a new gRPC channel's subchannels turn Ready one by one, each publishing a picker).</para>
-/// <para>The first completion of an endpoint is its warm-up: it counts for success but not for latency, because it
-/// paid for the connection (TCP, TLS, the HTTP/2 handshake) and often the server's first-call warm-up, which says
-/// nothing of the endpoint's steady latency. Taken as the estimate it would make that endpoint look slow and keep it
-/// unpicked until a force-pick. The second sample replaces the initial value, later ones decay by time.</para>
+/// <para>Warm-up calls count for success but not for latency. An endpoint's connection is set up by its first call
+/// (grpc-dotnet and SocketsHttpHandler open the HTTP/2 connection lazily), so every call picked before the endpoint's
+/// first answer queued behind the TCP/TLS/HTTP/2 set-up and often the server's first-call warm-up; and a call picked
+/// while any endpoint of the balancer is setting up shares the client with that set-up (at a cold start: JIT, a
+/// starved thread pool), while the endpoint setting up has its own calls excluded. Taken as samples, such calls make
+/// whichever endpoint happened to take them look many times slower than its peer, and with two endpoints P2C compares
+/// both on every pick, so it would lose every comparison until a force-pick. Samples after the warm-up decay in by time
+/// from the initial estimate (no sample replaces it outright), so an early outlier fades within τ.</para>
+/// <para>A transport that may drop a pick picks with <see cref="PickUnstarted"/> and counts the call with
+/// <see cref="Start"/> (grpc-dotnet's connection manager drops the pick of a subchannel that left Ready after the picker
+/// was built, and never completes its tracker): counting at the pick would leak in-flight calls that never end.</para>
 /// <para>Picking is lock-free: it reads an immutable snapshot of the set, draws both indices from one lock-free
 /// SplitMix64 draw, and allocates nothing.</para>
 /// </remarks>
@@ -52,6 +60,7 @@ public sealed class P2CBalancer<TEndpoint> : ILoadBalancer<TEndpoint>, ILoadBala
     private readonly AtomicRandom _random;
     private readonly IDisposable? _optionsSubscription;
     private Settings _settings;
+    private int _settingUp;
 
     /// <summary>Creates a balancer with fixed options.</summary>
     /// <param name="name">The balanced service's name (a metric tag).</param>
@@ -105,7 +114,86 @@ public sealed class P2CBalancer<TEndpoint> : ILoadBalancer<TEndpoint>, ILoadBala
     public PickResult<TEndpoint> Pick() => Pick(_timeProvider.GetTimestamp());
 
     /// <inheritdoc />
-    public PickResult<TEndpoint> Pick(long timestamp)
+    public PickResult<TEndpoint> Pick(long timestamp) => Pick(timestamp, count: true);
+
+    /// <inheritdoc />
+    public PickResult<TEndpoint> PickUnstarted() => Pick(_timeProvider.GetTimestamp(), count: false);
+
+    /// <inheritdoc />
+    public void Start(in PickResult<TEndpoint> pick)
+    {
+        if (!pick.IsCounted && pick.Node is { } node)
+        {
+            Interlocked.Increment(ref node.InFlight);
+            BeginSetUp(node);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Complete(in PickResult<TEndpoint> pick, in PickFeedback feedback)
+    {
+        var node = pick.Node;
+        if (node is null)
+        {
+            return;
+        }
+
+        Interlocked.Decrement(ref node.InFlight);
+        var settings = Volatile.Read(ref _settings);
+        long now;
+        double latency;
+        if (feedback.Latency is { } measured)
+        {
+            // The caller measured the call: its end is the pick plus the latency, no clock read needed.
+            latency = Math.Max(0.0, measured.TotalSeconds);
+            now = pick.StartTimestamp + (long)(latency * settings.TicksPerSecond);
+        }
+        else
+        {
+            now = _timeProvider.GetTimestamp();
+            latency = Math.Max(0L, now - pick.StartTimestamp) * settings.SecondsPerTick;
+        }
+        var previous = Interlocked.Exchange(ref node.Stamp, now);
+        var first = Interlocked.CompareExchange(ref node.FirstAnswer, now, EndpointNode<TEndpoint>.NotAnswered) == EndpointNode<TEndpoint>.NotAnswered;
+        if (Interlocked.CompareExchange(ref node.SetUp, EndpointNode<TEndpoint>.Answered, EndpointNode<TEndpoint>.SettingUp) == EndpointNode<TEndpoint>.SettingUp)
+        {
+            Interlocked.Decrement(ref _settingUp);
+        }
+
+        var warmUp = first || !pick.IsSettled || pick.StartTimestamp < Volatile.Read(ref node.FirstAnswer);
+
+        // The first completion replaces the initial success and CPU (w = 0), as kratos does.
+        var w = previous == 0 ? 0.0 : Math.Exp(Math.Max(0L, now - previous) * settings.NegativeInverseTauTicks);
+        if (!warmUp)
+        {
+            // A call picked before the endpoint's first answer waited for the connection set-up (and the server's first-call
+            // warm-up), and one picked while another endpoint was setting up shared the client with that set-up: neither is a
+            // latency sample, so endpoints are compared on calls measured alike. The first completion is always such a call,
+            // so every sample decays from a previous completion: it mixes into the initial estimate by the time since then.
+            var lag = node.Lag;
+            if (!feedback.Success && latency < lag)
+            {
+                // A fast failure is no evidence of a fast server: failures never lower the latency estimate.
+                latency = lag;
+            }
+
+            node.Lag = (lag * w) + (latency * (1.0 - w));
+        }
+
+        node.Success = (node.Success * w) + ((feedback.Success ? 1.0 : 0.0) * (1.0 - w));
+        var cpu = feedback.ServerCpu;
+        if (!double.IsNaN(cpu))
+        {
+            cpu = Math.Clamp(cpu, 0.0, 1.0);
+            var old = node.Cpu;
+            node.Cpu = double.IsNaN(old) ? cpu : (old * w) + (cpu * (1.0 - w));
+        }
+    }
+
+    /// <inheritdoc />
+    public void UpdateEndpoints(ReadOnlySpan<BalancerEndpoint<TEndpoint>> endpoints) => _set.Update(endpoints, _timeProvider, Volatile.Read(ref _settings).InitialMembersTicks);
+
+    private PickResult<TEndpoint> Pick(long timestamp, bool count)
     {
         var nodes = _set.Nodes;
         if (nodes.Length == 0)
@@ -149,70 +237,28 @@ public sealed class P2CBalancer<TEndpoint> : ILoadBalancer<TEndpoint>, ILoadBala
             }
         }
 
-        Interlocked.Increment(ref chosen.InFlight);
+        var settled = Volatile.Read(ref _settingUp) == 0;
+        if (count)
+        {
+            Interlocked.Increment(ref chosen.InFlight);
+            BeginSetUp(chosen);
+        }
+
         Interlocked.Increment(ref chosen.Picks);
         Volatile.Write(ref chosen.LastPick, now);
-        return new PickResult<TEndpoint>(chosen, now, forced);
+        return new PickResult<TEndpoint>(chosen, now, forced, count, settled);
     }
 
-    /// <inheritdoc />
-    public void Complete(in PickResult<TEndpoint> pick, in PickFeedback feedback)
+    /// <summary>The first started call of an endpoint begins its set-up: until it answers, no call is a latency sample.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void BeginSetUp(EndpointNode<TEndpoint> node)
     {
-        var node = pick.Node;
-        if (node is null)
+        if (Volatile.Read(ref node.SetUp) == EndpointNode<TEndpoint>.NotStarted
+            && Interlocked.CompareExchange(ref node.SetUp, EndpointNode<TEndpoint>.SettingUp, EndpointNode<TEndpoint>.NotStarted) == EndpointNode<TEndpoint>.NotStarted)
         {
-            return;
-        }
-
-        Interlocked.Decrement(ref node.InFlight);
-        var settings = Volatile.Read(ref _settings);
-        long now;
-        double latency;
-        if (feedback.Latency is { } measured)
-        {
-            // The caller measured the call: its end is the pick plus the latency, no clock read needed.
-            latency = Math.Max(0.0, measured.TotalSeconds);
-            now = pick.StartTimestamp + (long)(latency * settings.TicksPerSecond);
-        }
-        else
-        {
-            now = _timeProvider.GetTimestamp();
-            latency = Math.Max(0L, now - pick.StartTimestamp) * settings.SecondsPerTick;
-        }
-        var previous = Interlocked.Exchange(ref node.Stamp, now);
-        var completions = Interlocked.Increment(ref node.Completions);
-
-        // The first sample replaces the initial values outright (w = 0), as kratos does for its first lag.
-        var w = previous == 0 ? 0.0 : Math.Exp(Math.Max(0L, now - previous) * settings.NegativeInverseTauTicks);
-        var lag = node.Lag;
-        if (!feedback.Success && latency < lag)
-        {
-            // A fast failure is no evidence of a fast server: failures never lower the latency estimate.
-            latency = lag;
-        }
-
-        if (completions == 2)
-        {
-            node.Lag = latency; // the first latency sample after the warm-up replaces the initial value.
-        }
-        else if (completions > 2)
-        {
-            node.Lag = (lag * w) + (latency * (1.0 - w));
-        }
-
-        // completions == 1 is the warm-up call: it paid for the connection, so its latency is not the endpoint's.
-        node.Success = (node.Success * w) + ((feedback.Success ? 1.0 : 0.0) * (1.0 - w));
-        var cpu = feedback.ServerCpu;
-        if (!double.IsNaN(cpu))
-        {
-            cpu = Math.Clamp(cpu, 0.0, 1.0);
-            var old = node.Cpu;
-            node.Cpu = double.IsNaN(old) ? cpu : (old * w) + (cpu * (1.0 - w));
+            Interlocked.Increment(ref _settingUp);
         }
     }
-
-    /// <inheritdoc />
-    public void UpdateEndpoints(ReadOnlySpan<BalancerEndpoint<TEndpoint>> endpoints) => _set.Update(endpoints, _timeProvider, Volatile.Read(ref _settings).InitialMembersTicks);
 
     /// <inheritdoc />
     public IReadOnlyList<EndpointSnapshot<TEndpoint>> GetSnapshot()

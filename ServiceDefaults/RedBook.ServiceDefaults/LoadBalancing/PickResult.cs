@@ -9,12 +9,14 @@ namespace RedBook.ServiceDefaults.LoadBalancing;
 public readonly struct PickResult<TEndpoint>
     where TEndpoint : class
 {
-    internal PickResult(EndpointNode<TEndpoint> node, long startTimestamp, bool forced)
+    internal PickResult(EndpointNode<TEndpoint> node, long startTimestamp, bool forced, bool counted = true, bool settled = true)
     {
+        IsSettled = settled;
         Node = node;
         Endpoint = node.Value;
         StartTimestamp = startTimestamp;
         IsForced = forced;
+        IsCounted = counted;
     }
 
     /// <summary>The chosen endpoint, or null when the balancer had no endpoints.</summary>
@@ -33,4 +35,10 @@ public readonly struct PickResult<TEndpoint>
     public long StartTimestamp { get; }
 
     internal EndpointNode<TEndpoint>? Node { get; }
+
+    /// <summary>False for a pick of <see cref="ILoadBalancer{TEndpoint}.PickUnstarted"/>: its call is counted in flight by <see cref="ILoadBalancer{TEndpoint}.Start"/>.</summary>
+    internal bool IsCounted { get; }
+
+    /// <summary>False when the pick was made while some endpoint of the balancer was setting up its connection: its latency is no sample.</summary>
+    internal bool IsSettled { get; }
 }

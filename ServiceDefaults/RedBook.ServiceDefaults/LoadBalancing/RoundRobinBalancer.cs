@@ -40,19 +40,18 @@ public sealed class RoundRobinBalancer<TEndpoint> : ILoadBalancer<TEndpoint>, IL
     public PickResult<TEndpoint> Pick() => Pick(_timeProvider.GetTimestamp());
 
     /// <inheritdoc />
-    public PickResult<TEndpoint> Pick(long timestamp)
-    {
-        var nodes = _set.Nodes;
-        if (nodes.Length == 0)
-        {
-            return default;
-        }
+    public PickResult<TEndpoint> Pick(long timestamp) => Pick(timestamp, count: true);
 
-        var index = (int)((ulong)Interlocked.Increment(ref _next) % (ulong)nodes.Length);
-        var node = nodes[index];
-        Interlocked.Increment(ref node.InFlight);
-        Interlocked.Increment(ref node.Picks);
-        return new PickResult<TEndpoint>(node, timestamp, forced: false);
+    /// <inheritdoc />
+    public PickResult<TEndpoint> PickUnstarted() => Pick(_timeProvider.GetTimestamp(), count: false);
+
+    /// <inheritdoc />
+    public void Start(in PickResult<TEndpoint> pick)
+    {
+        if (!pick.IsCounted && pick.Node is { } node)
+        {
+            Interlocked.Increment(ref node.InFlight);
+        }
     }
 
     /// <inheritdoc />
@@ -62,6 +61,25 @@ public sealed class RoundRobinBalancer<TEndpoint> : ILoadBalancer<TEndpoint>, IL
         {
             Interlocked.Decrement(ref node.InFlight);
         }
+    }
+
+    private PickResult<TEndpoint> Pick(long timestamp, bool count)
+    {
+        var nodes = _set.Nodes;
+        if (nodes.Length == 0)
+        {
+            return default;
+        }
+
+        var index = (int)((ulong)Interlocked.Increment(ref _next) % (ulong)nodes.Length);
+        var node = nodes[index];
+        if (count)
+        {
+            Interlocked.Increment(ref node.InFlight);
+        }
+
+        Interlocked.Increment(ref node.Picks);
+        return new PickResult<TEndpoint>(node, timestamp, forced: false, count);
     }
 
     /// <inheritdoc />

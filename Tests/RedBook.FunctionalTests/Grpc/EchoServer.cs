@@ -14,10 +14,11 @@ namespace RedBook.FunctionalTests.Grpc;
 /// <summary>A real service on loopback with the service defaults, <c>AddRedBookGrpc</c> and its h2c endpoint (<c>RedBook:Grpc:Port</c>).</summary>
 internal sealed class EchoServer : IAsyncDisposable
 {
-    private EchoServer(KestrelApp app, int grpcPort, EchoCounters counters)
+    private EchoServer(KestrelApp app, int grpcPort, bool tls, EchoCounters counters)
     {
         App = app;
         GrpcPort = grpcPort;
+        GrpcAddress = new Uri($"{(tls ? "https" : "http")}://127.0.0.1:{grpcPort}");
         Counters = counters;
     }
 
@@ -25,8 +26,8 @@ internal sealed class EchoServer : IAsyncDisposable
 
     public int GrpcPort { get; }
 
-    /// <summary>The h2c endpoint: <c>http://127.0.0.1:{GrpcPort}</c>.</summary>
-    public Uri GrpcAddress => new($"http://127.0.0.1:{GrpcPort}");
+    /// <summary>The gRPC endpoint: <c>http://127.0.0.1:{GrpcPort}</c> (h2c), or <c>https://</c> with <c>RedBook:Grpc:Tls</c>.</summary>
+    public Uri GrpcAddress { get; }
 
     public EchoCounters Counters { get; }
 
@@ -59,7 +60,8 @@ internal sealed class EchoServer : IAsyncDisposable
                 register?.Invoke(builder.Services);
             },
             configuration);
-        return new EchoServer(app, port, counters);
+        var tls = bool.TryParse(configuration.GetValueOrDefault("RedBook:Grpc:Tls"), out var on) && on;
+        return new EchoServer(app, port, tls, counters);
     }
 
     public ValueTask DisposeAsync() => App.DisposeAsync();
@@ -100,6 +102,7 @@ internal sealed class EchoService(EchoCounters counters, IServiceProvider servic
             GrpcTimeout = context.GetHttpContext().Request.Headers[RedBookHeaders.GrpcTimeout].ToString(),
             Color = RequestMetadata.Current?.Color ?? string.Empty,
             Caller = RequestMetadata.Current?.CallerApp ?? string.Empty,
+            Scheme = context.GetHttpContext().Request.Scheme,
         });
     }
 

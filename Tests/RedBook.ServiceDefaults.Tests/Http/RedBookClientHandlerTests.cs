@@ -166,7 +166,7 @@ public class RedBookClientHandlerTests
     public async Task SendAsync_AmbientDeadlineLongerThanATimerHolds_SendsAndPropagatesTheLongestATimerHolds(string incoming)
     {
         var (sp, network) = Build(TwoReplicas());
-        using var _ = sp;
+        await using var _ = sp;
         var client = sp.GetRequiredService<IHttpClientFactory>().CreateClient("feed");
         var limit = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
 

@@ -64,6 +64,22 @@ public class BalancerCallTrackerTests
     }
 
     [Fact]
+    public void Start_UnstartedPick_CountsTheCallInFlightUntilComplete()
+    {
+        using var balancer = CreateBalancer();
+        var started = new BalancerCallTracker<string>(balancer, balancer.PickUnstarted(), _time, null);
+        var neverStarted = new BalancerCallTracker<string>(balancer, balancer.PickUnstarted(), _time, null);
+        Assert.Equal(0, balancer.GetSnapshot()[0].InFlight); // a pick grpc-dotnet drops must not count
+
+        started.Start();
+        Assert.Equal(1, balancer.GetSnapshot()[0].InFlight);
+        started.Complete(null);
+        neverStarted.Complete(new HttpRequestException("refused")); // completed without a start: counted, then completed
+
+        Assert.Equal(0, balancer.GetSnapshot()[0].InFlight);
+    }
+
+    [Fact]
     public void Complete_Twice_ReportsOnce()
     {
         using var balancer = CreateBalancer();

@@ -125,6 +125,7 @@ public class GrpcBalancerAdapterTests
         var first = new FakeSubchannel("a", new DnsEndPoint("10.0.0.1", 80));
         balancer.UpdateEndpoints(GrpcBalancerAdapter.ToBalancerEndpoints([first], static s => s.Address));
         balancer.Complete(balancer.Pick(), new PickFeedback(true, TimeSpan.Zero)); // the warm-up call, not sampled
+        time.Advance(TimeSpan.FromMinutes(1)); // a sample long after the previous completion takes its full weight
         var pick = balancer.Pick();
         time.Advance(TimeSpan.FromMilliseconds(40));
         balancer.Complete(pick, PickFeedback.Succeeded);

@@ -72,7 +72,8 @@ public class P2CBalancerTests
         Call(balancer, _ => (TimeSpan.FromMilliseconds(900), true));
         Assert.Equal(0.0, balancer.GetSnapshot()[0].Latency.TotalSeconds, 9); // the warm-up call (connection set-up) is not sampled
         Call(balancer, _ => (TimeSpan.FromMilliseconds(100), true));
-        Assert.Equal(0.100, balancer.GetSnapshot()[0].Latency.TotalSeconds, 6); // the first sample after it replaces
+        var first = 0.100 * (1 - Math.Exp(-0.100 / 0.600)); // the first sample decays into the initial 0, 100 ms after the warm-up
+        Assert.Equal(first, balancer.GetSnapshot()[0].Latency.TotalSeconds, 1e-6);
 
         _time.Advance(TimeSpan.FromMilliseconds(200));
         Call(balancer, _ => (TimeSpan.FromMilliseconds(50), true));
@@ -80,7 +81,7 @@ public class P2CBalancerTests
         // dt between the two completions = 200 ms idle + 50 ms call.
         var w = Math.Exp(-0.250 / 0.600);
         var snapshot = balancer.GetSnapshot()[0];
-        Assert.Equal((0.100 * w) + (0.050 * (1 - w)), snapshot.Latency.TotalSeconds, 6);
+        Assert.Equal((first * w) + (0.050 * (1 - w)), snapshot.Latency.TotalSeconds, 1e-6);
         Assert.Equal(1.0, snapshot.SuccessRate, 9);
     }
 
@@ -89,6 +90,7 @@ public class P2CBalancerTests
     {
         var balancer = Create(keys: ["only"]);
         WarmUp(balancer);
+        _time.Advance(TimeSpan.FromMinutes(1)); // a sample long after the previous completion takes its full weight
         Call(balancer, _ => (TimeSpan.FromMilliseconds(100), true));
 
         _time.Advance(TimeSpan.FromMilliseconds(599));
@@ -104,6 +106,7 @@ public class P2CBalancerTests
     {
         var balancer = Create(keys: ["only"]);
         WarmUp(balancer);
+        _time.Advance(TimeSpan.FromMinutes(1)); // a sample long after the previous completion takes its full weight
         var pick = balancer.Pick();
 
         balancer.Complete(pick, new PickFeedback(true, TimeSpan.FromMilliseconds(30), PickFeedback.ParseServerCpu("800")));
@@ -234,6 +237,7 @@ public class P2CBalancerTests
     {
         var balancer = Create(keys: ["a", "b"]);
         WarmUp(balancer);
+        _time.Advance(TimeSpan.FromMinutes(1)); // a sample long after the previous completion takes its full weight
         var pick = balancer.Pick();
         var key = pick.Key!;
         _time.Advance(TimeSpan.FromMilliseconds(40));
@@ -362,6 +366,7 @@ public class P2CBalancerTests
     {
         var balancer = Create(keys: ["only"]);
         WarmUp(balancer);
+        _time.Advance(TimeSpan.FromMinutes(1));
         var start = _time.GetTimestamp() - TimeSpan.FromMilliseconds(20).Ticks; // the caller read the clock 20 ms ago
 
         var pick = balancer.Pick(start);
@@ -369,5 +374,68 @@ public class P2CBalancerTests
 
         Assert.Equal(start, pick.StartTimestamp);
         Assert.Equal(0.020, balancer.GetSnapshot()[0].Latency.TotalSeconds, 6);
+    }
+
+    [Fact]
+    public void Complete_CallsPickedBeforeTheFirstAnswer_AreNoLatencySamples()
+    {
+        // The first call opens the connection; the calls picked meanwhile queue behind the set-up.
+        var balancer = Create(keys: ["only"]);
+        var queued = Enumerable.Range(0, 4).Select(_ => balancer.Pick()).ToList();
+        _time.Advance(TimeSpan.FromMilliseconds(700));
+        foreach (var pick in queued)
+        {
+            balancer.Complete(pick, PickFeedback.Succeeded);
+        }
+
+        Assert.Equal(0.0, balancer.GetSnapshot()[0].Latency.TotalSeconds, 9);
+        _time.Advance(TimeSpan.FromMinutes(1));
+        Call(balancer, _ => (TimeSpan.FromMilliseconds(10), true));
+        Assert.Equal(0.010, balancer.GetSnapshot()[0].Latency.TotalSeconds, 6);
+    }
+
+    [Fact]
+    public void Complete_CallPickedWhileAnotherEndpointSetsUp_IsNoLatencySample()
+    {
+        var balancer = Create(keys: ["a", "b"]);
+        var settingUp = balancer.Pick();                 // opens one endpoint's connection, which takes a while
+        var other = balancer.Pick();                     // the other one (the first has a call in flight)
+        _time.Advance(TimeSpan.FromMilliseconds(5));
+        balancer.Complete(other, PickFeedback.Succeeded); // the other endpoint has answered
+        var during = balancer.Pick();                    // picked while the first is still setting up
+
+        _time.Advance(TimeSpan.FromMilliseconds(300));    // the whole client waited for that set-up
+        balancer.Complete(during, PickFeedback.Succeeded);
+        balancer.Complete(settingUp, PickFeedback.Succeeded);
+
+        Assert.Equal(other.Key, during.Key);
+        Assert.All(balancer.GetSnapshot(), s => Assert.Equal(0.0, s.Latency.TotalSeconds, 9));
+        _time.Advance(TimeSpan.FromMinutes(1));
+        var after = balancer.Pick();                     // nothing is setting up any more: a sample
+        _time.Advance(TimeSpan.FromMilliseconds(10));
+        balancer.Complete(after, PickFeedback.Succeeded);
+        Assert.Equal(0.010, balancer.GetSnapshot().Single(s => s.Key == after.Key).Latency.TotalSeconds, 6);
+    }
+
+    [Fact]
+    public void PickUnstarted_PickTheTransportDrops_LeavesNothingInFlight()
+    {
+        var balancer = Create(keys: ["only"]);
+        var roundRobin = new RoundRobinBalancer<string>("svc", _time);
+        roundRobin.UpdateEndpoints(Endpoints("only"));
+
+        _ = balancer.PickUnstarted();                    // dropped: never started, never completed
+        _ = roundRobin.PickUnstarted();
+        var started = balancer.PickUnstarted();
+        balancer.Start(started);
+        var counted = balancer.Pick();
+        balancer.Start(counted);                         // already counted at the pick: no-op
+
+        Assert.Equal(2, balancer.GetSnapshot()[0].InFlight);
+        Assert.Equal(0, roundRobin.GetSnapshot()[0].InFlight);
+        balancer.Complete(started, PickFeedback.Succeeded);
+        balancer.Complete(counted, PickFeedback.Succeeded);
+        Assert.Equal(0, balancer.GetSnapshot()[0].InFlight);
+        Assert.Equal(3, balancer.GetSnapshot()[0].Picks);
     }
 }

@@ -168,13 +168,20 @@ public static class RedBookTelemetryExtensions
 /// <summary>An addition to the tracer or meter provider's setup.</summary>
 internal sealed record TelemetryConfigurator(Action<TracerProviderBuilder>? Tracing, Action<MeterProviderBuilder>? Metrics);
 
-/// <summary>Builds the providers before the server takes traffic, so the first request is traced and measured.</summary>
+/// <summary>
+/// Builds the providers before the server takes traffic, so the first request is traced and measured, and flushes them
+/// when the host has stopped. It keeps the providers it built: by <see cref="StoppedAsync"/> the container may already
+/// be disposed (a host run by <c>RunAsync</c> while a test host stops it too), and a lookup there would throw.
+/// </summary>
 internal sealed class TelemetryStarter(IServiceProvider services) : IHostedLifecycleService
 {
+    private TracerProvider? _tracerProvider;
+    private MeterProvider? _meterProvider;
+
     public Task StartingAsync(CancellationToken cancellationToken)
     {
-        services.GetRequiredService<TracerProvider>();
-        services.GetRequiredService<MeterProvider>();
+        _tracerProvider = services.GetRequiredService<TracerProvider>();
+        _meterProvider = services.GetRequiredService<MeterProvider>();
         return Task.CompletedTask;
     }
 
@@ -188,8 +195,8 @@ internal sealed class TelemetryStarter(IServiceProvider services) : IHostedLifec
 
     public Task StoppedAsync(CancellationToken cancellationToken)
     {
-        services.GetRequiredService<TracerProvider>().ForceFlush(5000);
-        services.GetRequiredService<MeterProvider>().ForceFlush(5000);
+        _tracerProvider?.ForceFlush(5000);
+        _meterProvider?.ForceFlush(5000);
         return Task.CompletedTask;
     }
 }

@@ -10,5 +10,6 @@ var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.MapRedBookGrpcHealth();
+app.MapFeedApi();
 
 app.Run();

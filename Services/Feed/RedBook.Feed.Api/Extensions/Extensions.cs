@@ -1,3 +1,7 @@
+using RedBook.Feed.Api.Apis;
+using RedBook.Feed.Api.Consumers;
+using RedBook.Feed.Core.Events;
+using RedBook.Feed.Infrastructure;
 using RedBook.ServiceDefaults.Grpc;
 
 namespace RedBook.Feed.Api.Extensions;
@@ -5,17 +9,36 @@ namespace RedBook.Feed.Api.Extensions;
 /// <summary>The feed service's registrations.</summary>
 public static class Extensions
 {
+    /// <summary>The connection string name of Kafka.</summary>
+    public const string KafkaConnectionName = "kafka";
+
     /// <summary>
-    /// Adds the clients of the resources the AppHost gives the feed service (<c>feeddb</c> on MongoDB,
-    /// <c>redis</c>, <c>kafka</c>, configured by Aspire's client integrations from
-    /// <c>ConnectionStrings__*</c>) and the gRPC server with RedBook's defaults.
+    /// Adds the feed's store (MongoDB <c>feeddb</c>, or SQLite without it), the Redis cache (<c>redis</c>, when
+    /// given), the gRPC server with RedBook's defaults, and — when <c>ConnectionStrings:kafka</c> is set — the outbox
+    /// relay and the <c>feed-counters</c> and <c>feed-sales</c> consumer groups.
     /// </summary>
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
 
-        builder.AddRedisClient("redis");
-
+        builder.AddFeedInfrastructure();
         builder.Services.AddRedBookGrpc();
+
+        if (!string.IsNullOrEmpty(builder.Configuration.GetConnectionString(KafkaConnectionName)))
+        {
+            builder.AddRedBookOutboxRelay(KafkaConnectionName);
+            builder.AddRedBookEventConsumer(KafkaConnectionName, FeedTopics.CountersConsumerGroup, handlers => handlers
+                .Handle<NoteCountersHandler>(FeedTopics.Notes, FeedTopics.NoteLikedType, FeedTopics.NoteUnlikedType, FeedTopics.NoteCommentedType, FeedTopics.NoteCommentDeletedType));
+            builder.AddRedBookEventConsumer(KafkaConnectionName, FeedTopics.SalesConsumerGroup, handlers => handlers
+                .Handle<ProductSalesHandler>(FeedTopics.MallOrders, "order.placed", "order.cancelled"));
+        }
+    }
+
+    /// <summary>Maps the <c>feed.v1.FeedService</c> gRPC service.</summary>
+    public static IEndpointRouteBuilder MapFeedApi(this IEndpointRouteBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapGrpcService<FeedApi>();
+        return app;
     }
 }

@@ -1,3 +1,5 @@
+using RedBook.Mall.Api.Apis;
+using RedBook.Mall.Infrastructure;
 using RedBook.ServiceDefaults.Grpc;
 
 namespace RedBook.Mall.Api.Extensions;
@@ -5,17 +7,32 @@ namespace RedBook.Mall.Api.Extensions;
 /// <summary>The mall service's registrations.</summary>
 public static class Extensions
 {
+    /// <summary>The connection string name of Kafka.</summary>
+    public const string KafkaConnectionName = "kafka";
+
     /// <summary>
-    /// Adds the clients of the resources the AppHost gives the mall service (<c>malldb</c> on MongoDB,
-    /// <c>redis</c>, <c>kafka</c>, configured by Aspire's client integrations from
-    /// <c>ConnectionStrings__*</c>) and the gRPC server with RedBook's defaults.
+    /// Adds the mall's store (MongoDB <c>malldb</c>, or SQLite without it), the gRPC server with RedBook's defaults,
+    /// and — when <c>ConnectionStrings:kafka</c> is set — the outbox relay that publishes <c>mall.orders</c> and
+    /// <c>mall.stock</c>.
     /// </summary>
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
 
-        builder.AddRedisClient("redis");
-
+        builder.AddMallInfrastructure();
         builder.Services.AddRedBookGrpc();
+
+        if (!string.IsNullOrEmpty(builder.Configuration.GetConnectionString(KafkaConnectionName)))
+        {
+            builder.AddRedBookOutboxRelay(KafkaConnectionName);
+        }
+    }
+
+    /// <summary>Maps the <c>mall.v1.MallService</c> gRPC service.</summary>
+    public static IEndpointRouteBuilder MapMallApi(this IEndpointRouteBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapGrpcService<MallApi>();
+        return app;
     }
 }

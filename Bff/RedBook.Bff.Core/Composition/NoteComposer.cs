@@ -54,6 +54,17 @@ public sealed class NoteComposer(
             parts.ToList());
     }
 
+    /// <summary>A page of a note's comments, degrading to a copy or to an empty page, marked <c>comments</c>.</summary>
+    public async Task<Listing<CommentView>> ListCommentsAsync(string noteId, int pageSize, string pageToken, CancellationToken cancellationToken)
+    {
+        var parts = new DegradedParts();
+        var result = await feedParts.Comments.GetAsync(
+            CacheKeys.Of(noteId, pageSize, pageToken), ct => feed.ListCommentsAsync(noteId, pageSize, pageToken, ct), cancellationToken).ConfigureAwait(false);
+        parts.Mark(ScreenParts.Comments, result.IsDegraded);
+        var page = result.Value ?? new CommentPage([], string.Empty);
+        return new Listing<CommentView>(page.Comments, page.NextPageToken, parts.ToList());
+    }
+
     private async Task<CommentPage> CommentsAsync(string noteId, DegradedParts parts, CancellationToken cancellationToken)
     {
         var size = options.CurrentValue.CommentsPreview;

@@ -29,6 +29,13 @@ public static class ScreenParts
 //#endif
 }
 
+/// <summary>An answer that names its degraded parts.</summary>
+public interface IDegradable
+{
+    /// <summary>The parts served from a copy or a default, sorted; empty when the answer is whole.</summary>
+    IReadOnlyList<string> Degraded { get; }
+}
+
 /// <summary>A note in a listing, with whether the user liked it (null when that is unknown: <c>likes</c> degraded).</summary>
 public sealed record NoteCard(NoteView Note, bool? LikedByMe);
 
@@ -45,7 +52,7 @@ public sealed record HomeScreen(
 //#if (IncludeMall)
     IReadOnlyList<ProductView> Products,
 //#endif
-    IReadOnlyList<string> Degraded);
+    IReadOnlyList<string> Degraded) : IDegradable;
 
 /// <summary>A note's screen: the note, its first comments and, with the mall, the products it tags.</summary>
 /// <param name="Note">The note.</param>
@@ -60,14 +67,14 @@ public sealed record NoteScreen(
 //#if (IncludeMall)
     IReadOnlyList<ProductView> Products,
 //#endif
-    IReadOnlyList<string> Degraded);
+    IReadOnlyList<string> Degraded) : IDegradable;
 
 /// <summary>A user's profile: their notes and whom they follow.</summary>
 /// <param name="UserId">The user.</param>
 /// <param name="Notes">A page of their notes.</param>
 /// <param name="Following">The first authors they follow.</param>
 /// <param name="Degraded">The parts served from a copy or a default.</param>
-public sealed record ProfileScreen(string UserId, NotePage Notes, FollowingPage Following, IReadOnlyList<string> Degraded);
+public sealed record ProfileScreen(string UserId, NotePage Notes, FollowingPage Following, IReadOnlyList<string> Degraded) : IDegradable;
 
 /// <summary>A page of any listing, with the parts served degraded.</summary>
-public sealed record Listing<T>(IReadOnlyList<T> Items, string NextPageToken, IReadOnlyList<string> Degraded);
+public sealed record Listing<T>(IReadOnlyList<T> Items, string NextPageToken, IReadOnlyList<string> Degraded) : IDegradable;

@@ -36,7 +36,7 @@ public sealed class HomeComposerTests
         return new HomeComposer(_feed, feedParts, _mall, mallParts, new Monitor<BffOptions>(_options), runner);
     }
 
-    private static Exception Down() => new RedBookException(new RedBookError(ErrorCode.Unavailable, "REDBOOK_OVERLOADED", "down")) { FromDependency = true };
+    private static RedBookException Down() => new RedBookException(new RedBookError(ErrorCode.Unavailable, "REDBOOK_OVERLOADED", "down")) { FromDependency = true };
 
     [Fact]
     public async Task ComposeAsync_AllAnswer_ServesTimelineProductsAndLikes()

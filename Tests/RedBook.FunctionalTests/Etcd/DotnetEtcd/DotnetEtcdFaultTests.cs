@@ -121,7 +121,7 @@ public sealed class DotnetEtcdFaultTests(EtcdFixture fixture)
         // pings (every second) end the frozen stream and the library re-opens it; that re-open hangs in the HTTP/2
         // handshake, where no ping runs, and dotnet-etcd has no idle timeout on a watch, so nothing ever abandons it:
         // the watch stays dead after the endpoint works again. This is the failure. (With a second, healthy endpoint
-        // the re-open lands on the frozen one or the healthy one at random: in 9 runs it hung 6 times.)
+        // the re-open lands on the frozen one or the healthy one at random: in 11 runs it hung 7 times.)
         await using var proxy = new FreezableProxy(new Uri(fixture.Etcd.Endpoint));
         using var watcher = DotnetEtcdClients.Connect(proxy.Endpoint);
         using var writer = DotnetEtcdClients.Connect(fixture.Etcd.Endpoint);

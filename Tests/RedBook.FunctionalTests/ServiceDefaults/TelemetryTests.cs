@@ -135,11 +135,12 @@ public class TelemetryTests
         var reply = await new Echo.EchoClient(channel).RelayAsync(new SayRequest { Text = "hi" });
 
         Assert.Equal("hi", reply.Text);
-        const string relay = "/redbook.test.v1.Echo/Relay";
-        await Poll.UntilAsync(() => middleActivities.Activities.Any(a => a.Kind == ActivityKind.Server && (string?)a.GetTagItem("url.path") == relay), "the middle's server span");
-        var server = Assert.Single(middleActivities.Activities, a => a.Kind == ActivityKind.Server && (string?)a.GetTagItem("url.path") == relay);
+        // Every provider in this process listens to every in-process source (other tests' servers too), so each side
+        // is told apart by its port.
+        bool IsMiddlesRelay(Activity a) => a.Kind == ActivityKind.Server && (string?)a.GetTagItem("url.path") == "/redbook.test.v1.Echo/Relay" && a.GetTagItem("server.port") is int port && port == middle.GrpcPort;
+        await Poll.UntilAsync(() => middleActivities.Activities.Any(IsMiddlesRelay), "the middle's server span");
+        var server = Assert.Single(middleActivities.Activities, IsMiddlesRelay);
         await Poll.UntilAsync(() => lastActivities.Activities.Any(a => a.TraceId == server.TraceId && a.Kind == ActivityKind.Server && (string?)a.GetTagItem("url.path") == "/redbook.test.v1.Echo/Say"), "the last hop's server span");
-        // Every provider in this process listens to every in-process source, so each side is told apart by its port.
         var grpcClient = Assert.Single(middleActivities.Activities, a => a.ParentSpanId == server.SpanId && a.Kind == ActivityKind.Client && a.GetTagItem("rpc.system.name") is "grpc");
         Assert.Equal("OpenTelemetry.Instrumentation.GrpcNetClient", grpcClient.Source.Name);
         Assert.Equal("redbook.test.v1.Echo/Say", grpcClient.GetTagItem("rpc.method"));

@@ -8,7 +8,6 @@ using RedBook.Messaging.Consuming;
 using RedBook.Messaging.Outbox;
 using RedBook.Messaging.Relay;
 using RedBook.Messaging.Telemetry;
-using RedBook.ServiceDefaults.Telemetry;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -128,7 +127,8 @@ public static class RedBookMessagingExtensions
 
     private static void AddTelemetry(IServiceCollection services)
     {
-        services.ConfigureRedBookTracing(static t => t.AddSource(RedBookKafkaTelemetry.Name));
-        services.ConfigureRedBookMetrics(static m => m.AddMeter(MessagingMetrics.MeterName).AddMeter(RedBookKafkaTelemetry.Name));
+        services.AddOpenTelemetry()
+            .WithTracing(static t => t.AddSource(RedBookKafkaTelemetry.Name))
+            .WithMetrics(static m => m.AddMeter(MessagingMetrics.MeterName).AddMeter(RedBookKafkaTelemetry.Name));
     }
 }

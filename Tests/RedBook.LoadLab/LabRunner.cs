@@ -11,7 +11,7 @@ namespace RedBook.LoadLab;
 /// </summary>
 public static class LabRunner
 {
-    /// <summary>The scenarios, in the order.</summary>
+    /// <summary>The scenarios: the HA proof's five in the order, then CoDel's overload with queueing.</summary>
     public static IReadOnlyList<(int Number, Func<LabScale, Task<ScenarioReport>> Run)> Scenarios { get; } =
     [
         (1, OverloadScenario.RunAsync),
@@ -19,6 +19,7 @@ public static class LabRunner
         (3, FailingBackendScenario.RunAsync),
         (4, DeadlineChainScenario.RunAsync),
         (5, OutageScenario.RunAsync),
+        (6, CoDelScenario.RunAsync),
     ];
 
     /// <summary>The console entry point; returns 0 when every claim held.</summary>

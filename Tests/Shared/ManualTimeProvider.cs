@@ -154,8 +154,13 @@ public sealed class ManualTimeProvider : TimeProvider
         }
     }
 
+    /// <summary>The longest due time or period a system timer accepts (<c>Timer.MaxSupportedTimeout</c>, about 49.7 days).</summary>
+    public static readonly TimeSpan MaxTimerDelay = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
+        ValidateTimerDelay(dueTime, nameof(dueTime));
+        ValidateTimerDelay(period, nameof(period));
         var timer = new ManualTimer(this, callback, state);
         lock (_gate)
         {
@@ -164,6 +169,17 @@ public sealed class ManualTimeProvider : TimeProvider
 
         timer.Change(dueTime, period);
         return timer;
+    }
+
+    // The system clock's timers reject what a real timer cannot hold; so does this one, so a test on the manual clock
+    // catches a duration that would throw in production.
+    private static void ValidateTimerDelay(TimeSpan delay, string name)
+    {
+        var milliseconds = (long)delay.TotalMilliseconds;
+        if (milliseconds < -1 || milliseconds > (long)MaxTimerDelay.TotalMilliseconds)
+        {
+            throw new ArgumentOutOfRangeException(name, delay, "A timer's due time and period must be Timeout.InfiniteTimeSpan or between 0 and about 49.7 days (the system timer's limit).");
+        }
     }
 
     private sealed class ManualTimer(ManualTimeProvider owner, TimerCallback callback, object? state) : ITimer
@@ -176,6 +192,8 @@ public sealed class ManualTimeProvider : TimeProvider
 
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
+            ValidateTimerDelay(dueTime, nameof(dueTime));
+            ValidateTimerDelay(period, nameof(period));
             lock (owner._gate)
             {
                 if (!owner._timers.Contains(this))

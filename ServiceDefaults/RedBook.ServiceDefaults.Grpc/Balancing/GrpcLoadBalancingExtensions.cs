@@ -35,6 +35,18 @@ public static class GrpcLoadBalancingExtensions
     public static GrpcChannelOptions UseRedBookP2C(this GrpcChannelOptions options, string serviceName = RedBookP2CLoadBalancerFactory.DefaultServiceName)
     {
         ArgumentNullException.ThrowIfNull(options);
+        SelectRedBookP2C(options, serviceName);
+        if (options.HttpHandler is not GrpcBalancerFeedbackHandler)
+        {
+            options.HttpHandler = new GrpcBalancerFeedbackHandler(options.HttpHandler ?? new SocketsHttpHandler { EnableMultipleHttp2Connections = true });
+        }
+
+        return options;
+    }
+
+    /// <summary>Selects the <c>redbook_p2c</c> policy with the options of <paramref name="serviceName"/>, leaving the handler alone.</summary>
+    internal static void SelectRedBookP2C(GrpcChannelOptions options, string serviceName)
+    {
         ArgumentException.ThrowIfNullOrWhiteSpace(serviceName);
         var config = new LoadBalancingConfig(RedBookP2CLoadBalancerFactory.PolicyName);
         // The policy's own settings are the dictionary under its name (grpc-dotnet hands that to the factory).
@@ -42,11 +54,5 @@ public static class GrpcLoadBalancingExtensions
         options.ServiceConfig ??= new ServiceConfig();
         options.ServiceConfig.LoadBalancingConfigs.Clear();
         options.ServiceConfig.LoadBalancingConfigs.Add(config);
-        if (options.HttpHandler is not GrpcBalancerFeedbackHandler)
-        {
-            options.HttpHandler = new GrpcBalancerFeedbackHandler(options.HttpHandler ?? new SocketsHttpHandler { EnableMultipleHttp2Connections = true });
-        }
-
-        return options;
     }
 }

@@ -3,8 +3,8 @@ using System.ComponentModel.DataAnnotations;
 namespace RedBook.ServiceDefaults.Grpc.Health;
 
 /// <summary>
-/// Options of the gRPC health service (<c>grpc.health.v1.Health</c>), bound from the
-/// <c>RedBook:Grpc:Health</c> configuration section and re-read on every change.
+/// Options of the gRPC health service (<c>grpc.health.v1.Health</c>, Grpc.AspNetCore.HealthChecks), bound from the
+/// <c>RedBook:Grpc:Health</c> configuration section and read at start-up.
 /// </summary>
 public sealed class GrpcHealthOptions
 {
@@ -12,10 +12,10 @@ public sealed class GrpcHealthOptions
     public const string SectionName = "RedBook:Grpc:Health";
 
     /// <summary>
-    /// How often a <c>Watch</c> stream re-evaluates the health checks; it sends a message only when
-    /// the status changes.
+    /// How often the health checks are published to <c>Watch</c> streams (the health-check publisher's period); a stream
+    /// gets a message only when the status changes. <c>Check</c> always runs the checks.
     /// </summary>
-    /// <value>5 seconds. Between 50 milliseconds and 10 minutes.</value>
-    [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
+    /// <value>5 seconds. Between 1 second (the publisher's minimum) and 10 minutes.</value>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan WatchInterval { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -30,7 +30,8 @@ namespace RedBook.ServiceDefaults.Bbr;
 /// <see cref="RateLimitLease.Dispose()"/> records the RT and the pass and ends the in-flight count. Dispose it
 /// exactly once; after disposal the object may already serve another request.
 /// </para>
-/// <para>Permit counts above 1 are rejected with <see cref="ArgumentOutOfRangeException"/>: BBR counts requests.</para>
+/// <para>Permit counts above 1 are rejected with <see cref="ArgumentOutOfRangeException"/>: BBR counts requests. A count
+/// of 0 is a status probe: it reports whether a request would be shed now, and counts as neither a shed nor a drop.</para>
 /// </remarks>
 public sealed class BbrRateLimiter : RateLimiter
 {
@@ -136,16 +137,18 @@ public sealed class BbrRateLimiter : RateLimiter
         }
 
         var now = _timeProvider.GetTimestamp();
+        if (permitCount == 0)
+        {
+            // A status probe: it reports whether a request would be shed now, and is neither a shed nor a drop that
+            // restarts the cool-down.
+            return WouldDrop(settings, now) ? settings.Rejected : UntrackedLease.Instance;
+        }
+
         if (ShouldDrop(settings, now))
         {
             Interlocked.Increment(ref _failed);
             BbrTelemetry.Shed(this);
             return settings.Rejected;
-        }
-
-        if (permitCount == 0)
-        {
-            return UntrackedLease.Instance;
         }
 
         Interlocked.Increment(ref _acquired);
@@ -203,6 +206,15 @@ public sealed class BbrRateLimiter : RateLimiter
         }
 
         return drop;
+    }
+
+    // ShouldDrop's decision without its side effects (no cool-down started, none ended).
+    private bool WouldDrop(Settings settings, long now)
+    {
+        var cpu = _cpu.Usage;
+        var hot = cpu >= settings.CpuThreshold
+            || (Volatile.Read(ref _dropping) && now - Volatile.Read(ref _lastDrop) <= settings.CoolDownTicks);
+        return hot && Overloaded(settings, now, cpu);
     }
 
     private bool Overloaded(Settings settings, long now, int cpu)

@@ -14,19 +14,24 @@ namespace RedBook.ServiceDefaults.CoDel;
 /// </summary>
 /// <remarks>
 /// <para>
-/// CoDel follows folly's <c>Codel.cpp</c>: each time a waiter is dequeued its queueing delay is a sample; at the
-/// end of each <see cref="CoDelOptions.Interval"/> the queue is <em>overloaded</em> if the minimum sample of that
-/// interval was above <see cref="CoDelOptions.TargetDelay"/>; the first sample after the interval rolls starts the
-/// new minimum and is never shed. While overloaded, a dequeued waiter that waited more than 2 × target is shed
-/// (folly's "slough") instead of served. Our additions, documented here: a request admitted at once counts as a
-/// zero-delay sample; because adaptive LIFO can leave the oldest waiters behind indefinitely, while overloaded
-/// every enqueue and dequeue also sheds waiters from the old end that already waited more than 2 × target
-/// ("Fail at Scale" bounds queueing time the same way); an interval that ends with nothing dequeued is judged on
-/// the newest waiter's delay so far (a lower bound of every current waiter's delay), or zero if none waits.
+/// <b>Overload</b> is judged on the queue, not on whom it serves, so serving order cannot hide it. CoDel (folly's
+/// <c>Codel.cpp</c>) calls a queue overloaded when the shortest queueing delay over an
+/// <see cref="CoDelOptions.Interval"/> stayed above <see cref="CoDelOptions.TargetDelay"/>. Here that delay is the age
+/// of the <em>oldest</em> waiter (zero while nobody waits), the delay a FIFO queue would report: the queue turns
+/// overloaded once its oldest waiter has been older than the target for a whole interval without a break, that is,
+/// once a queue has stood for an interval. It stays overloaded until a whole interval passes without shedding anyone
+/// (in the spirit of "Fail at Scale": a queue that keeps its waiters within twice the target is no longer standing).
+/// Judging the delay of the <em>served</em> requests instead, as folly does, fails twice over: arrivals faster than
+/// the target make the newest waiter's delay look small, and in LIFO mode the served are the newest, so every
+/// overloaded interval looked healthy and was followed by one of FIFO without shedding.
 /// </para>
 /// <para>
-/// Adaptive LIFO ("Fail at Scale", ACM Queue 2015): FIFO normally, newest first while overloaded; when the queue
-/// is full and overloaded, the oldest waiter is shed to make room, otherwise the newcomer is rejected.
+/// While overloaded, the queue serves the newest waiter first (adaptive LIFO, "Fail at Scale", ACM Queue 2015) and
+/// sheds every waiter once it has waited more than 2 × target; a full queue sheds its oldest waiter to admit the
+/// newcomer, where a queue that is not overloaded rejects the newcomer. A timer of the injected
+/// <see cref="TimeProvider"/> acts on time alone (only while someone waits), so with every permit held and no other
+/// traffic a waiter is still shed on time: nobody waits longer than <see cref="CoDelOptions.Interval"/> +
+/// <see cref="CoDelOptions.TargetDelay"/> for the queue to turn overloaded, nor longer than 2 × target once it is.
 /// </para>
 /// <para>
 /// <see cref="RateLimiter.AttemptAcquire(int)"/> never waits. Rejected and shed leases carry
@@ -50,9 +55,13 @@ public sealed class CoDelRateLimiter : RateLimiter
     private long _failed;
     private int _disposed;
 
-    // CoDel state: written under _gate, except _minDelay, which the lock-free fast path lowers to zero.
-    private long _minDelay;
-    private long _intervalEnd;
+    // CoDel state, written under _gate. _goodUntil: until when the oldest waiter is known to have been within the
+    // target (the oldest waiter's age has been above it without a break since then). _lastShed: when a waiter was
+    // last shed. _timerDue: when the timer fires next (long.MaxValue: disarmed).
+    private readonly ITimer _timer;
+    private long _goodUntil;
+    private long _lastShed;
+    private long _timerDue = long.MaxValue;
     private bool _overloaded;
 
     /// <summary>Creates a queue with fixed <paramref name="options"/>.</summary>
@@ -66,7 +75,7 @@ public sealed class CoDelRateLimiter : RateLimiter
         Name = name ?? Options.DefaultName;
         _settings = new Settings(Validated(options), _timeProvider);
         _available = _settings.Options.PermitLimit;
-        _intervalEnd = _timeProvider.GetTimestamp() + _settings.IntervalTicks;
+        _timer = _timeProvider.CreateTimer(static s => ((CoDelRateLimiter)s!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         CoDelTelemetry.Register(this);
     }
 
@@ -98,8 +107,24 @@ public sealed class CoDelRateLimiter : RateLimiter
     /// <summary>How many permits are free (negative after the limit was lowered below the permits in use).</summary>
     public int AvailablePermits => Volatile.Read(ref _available);
 
-    /// <summary>Whether the last interval judged the queue overloaded (so it serves newest first and sheds).</summary>
-    public bool IsOverloaded => Volatile.Read(ref _overloaded);
+    /// <summary>
+    /// Whether the queue is overloaded (so it serves newest first and sheds): a queue has stood for an interval, and
+    /// an interval without shedding has not passed since.
+    /// </summary>
+    public bool IsOverloaded
+    {
+        get
+        {
+            lock (_gate)
+            {
+                var now = _timeProvider.GetTimestamp();
+                var settings = _settings;
+                return _overloaded
+                    ? now - _lastShed < settings.IntervalTicks
+                    : _queue.Count > 0 && now - _goodUntil >= settings.IntervalTicks;
+            }
+        }
+    }
 
     /// <inheritdoc />
     /// <remarks>The queue keeps no idle clock on its hot path, so it reports itself never idle.</remarks>
@@ -164,13 +189,7 @@ public sealed class CoDelRateLimiter : RateLimiter
         {
             var settings = _settings;
             var now = _timeProvider.GetTimestamp();
-            if (now > _intervalEnd)
-            {
-                // Nothing dequeued to roll the interval: judge it on the newest waiter's delay so far.
-                Roll(now, _queue.Last is { } newest ? now - newest.Value.Enqueued : 0, settings);
-            }
-
-            SweepLocked(now, settings);
+            Evaluate(now, settings);
             if (_queue.Count == 0 && TryTakePermit())
             {
                 return new ValueTask<RateLimitLease>(Granted());
@@ -183,12 +202,18 @@ public sealed class CoDelRateLimiter : RateLimiter
                     return new ValueTask<RateLimitLease>(Reject(settings.QueueFull, "queue_full"));
                 }
 
-                RemoveLocked(oldest).Complete(Reject(settings.QueueFull, "queue_full"));
+                ShedLocked(oldest, now, settings, settings.QueueFull, "queue_full");
+            }
+
+            if (_queue.Count == 0)
+            {
+                _goodUntil = now + settings.TargetTicks; // a new queue: its oldest waiter is within the target until then
             }
 
             waiter = new Waiter(this, now);
             waiter.Node = _queue.AddLast(waiter);
             Interlocked.Increment(ref _queueCount);
+            ArmLocked(now, settings);
         }
 
         waiter.Listen(cancellationToken);
@@ -205,9 +230,11 @@ public sealed class CoDelRateLimiter : RateLimiter
             CoDelTelemetry.Unregister(this);
             lock (_gate)
             {
+                _timer.Dispose();
+                var now = _timeProvider.GetTimestamp();
                 while (_queue.First is { } first)
                 {
-                    RemoveLocked(first).Complete(Reject(_settings.QueueFull, "disposed"));
+                    RemoveLocked(first, now, _settings).Complete(Reject(_settings.QueueFull, "disposed"));
                 }
             }
         }
@@ -233,12 +260,6 @@ public sealed class CoDelRateLimiter : RateLimiter
 
     private CoDelLease Granted()
     {
-        // An admission without waiting is a zero-delay sample: no standing queue in this interval.
-        if (Volatile.Read(ref _minDelay) != 0)
-        {
-            Volatile.Write(ref _minDelay, 0);
-        }
-
         Interlocked.Increment(ref _successful);
         var lease = LeasePool<CoDelLease>.Rent() ?? new CoDelLease();
         lease.Owner = this;
@@ -284,65 +305,109 @@ public sealed class CoDelRateLimiter : RateLimiter
         {
             var settings = _settings;
             var now = _timeProvider.GetTimestamp();
+            Evaluate(now, settings);
             while (_queue.Count > 0 && TryTakePermit())
             {
                 var node = _overloaded ? _queue.Last! : _queue.First!;
-                var delay = now - node.Value.Enqueued;
-                var waiter = RemoveLocked(node);
-                if (Slough(delay, now, settings))
+                if (_overloaded && now - node.Value.Enqueued > settings.SloughTicks)
                 {
                     Interlocked.Increment(ref _available);
-                    waiter.Complete(Reject(settings.Sloughed, "sloughed"));
+                    ShedLocked(node, now, settings, settings.Sloughed, "sloughed");
                     continue;
                 }
 
-                if (!waiter.Complete(null))
+                if (!RemoveLocked(node, now, settings).Complete(null))
                 {
                     Interlocked.Increment(ref _available); // cancelled meanwhile: the permit goes to the next one.
                 }
             }
 
-            SweepLocked(now, settings);
+            ArmLocked(now, settings);
         }
     }
 
-    // folly's Codel::overloaded for one dequeued sample; true means shed it.
-    private bool Slough(long delay, long now, Settings settings)
+    private void OnTimer()
     {
-        if (now > _intervalEnd)
+        lock (_gate)
         {
-            Roll(now, delay, settings);
-            return false; // the first sample of an interval is never shed.
-        }
+            if (Volatile.Read(ref _disposed) != 0)
+            {
+                return;
+            }
 
-        if (delay < _minDelay)
+            _timerDue = long.MaxValue;
+            var now = _timeProvider.GetTimestamp();
+            Evaluate(now, _settings);
+            ArmLocked(now, _settings);
+        }
+    }
+
+    // Brings the overload state up to `now` and, while overloaded, sheds the waiters that waited more than 2 x target
+    // (oldest first, so they leave from the old end whatever the serving order).
+    private void Evaluate(long now, Settings settings)
+    {
+        if (_overloaded)
         {
-            _minDelay = delay;
+            if (now - _lastShed >= settings.IntervalTicks)
+            {
+                Volatile.Write(ref _overloaded, false); // a whole interval without shedding: the queue keeps up
+            }
+        }
+        else if (_queue.Count > 0 && now - _goodUntil >= settings.IntervalTicks)
+        {
+            Volatile.Write(ref _overloaded, true); // the oldest waiter stayed above the target for a whole interval
+            _lastShed = now;
         }
 
-        return _overloaded && delay > settings.SloughTicks;
-    }
-
-    private void Roll(long now, long sample, Settings settings)
-    {
-        Volatile.Write(ref _overloaded, Volatile.Read(ref _minDelay) > settings.TargetTicks);
-        _intervalEnd = now + settings.IntervalTicks;
-        _minDelay = sample;
-    }
-
-    // While overloaded, waiters at the old end that already waited more than 2 x target are shed.
-    private void SweepLocked(long now, Settings settings)
-    {
         while (_overloaded && _queue.First is { } oldest && now - oldest.Value.Enqueued > settings.SloughTicks)
         {
-            RemoveLocked(oldest).Complete(Reject(settings.Sloughed, "sloughed"));
+            ShedLocked(oldest, now, settings, settings.Sloughed, "sloughed");
         }
     }
 
-    private Waiter RemoveLocked(LinkedListNode<Waiter> node)
+    // The timer fires when the next thing can happen on time alone: the queue turning overloaded, the oldest waiter
+    // passing 2 x target, or the overload ending. It is armed only while someone waits, and moved only earlier.
+    private void ArmLocked(long now, Settings settings)
     {
+        long due;
+        if (_queue.First is not { } oldest)
+        {
+            if (_timerDue != long.MaxValue)
+            {
+                _timerDue = long.MaxValue;
+                _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            }
+
+            return;
+        }
+
+        due = _overloaded
+            ? Math.Min(oldest.Value.Enqueued + settings.SloughTicks + 1, _lastShed + settings.IntervalTicks)
+            : _goodUntil + settings.IntervalTicks;
+        if (due < _timerDue)
+        {
+            _timerDue = due;
+            _timer.Change(TimerDuration.Clamp(TimestampMath.ToTimeSpan(Math.Max(0, due - now), _timeProvider)), Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private void ShedLocked(LinkedListNode<Waiter> node, long now, Settings settings, RejectedLease lease, string reason)
+    {
+        _lastShed = now;
+        RemoveLocked(node, now, settings).Complete(Reject(lease, reason));
+    }
+
+    private Waiter RemoveLocked(LinkedListNode<Waiter> node, long now, Settings settings)
+    {
+        var wasOldest = node == _queue.First;
         _queue.Remove(node);
         Interlocked.Decrement(ref _queueCount);
+        if (wasOldest && _queue.First is { } next && now - next.Value.Enqueued <= settings.TargetTicks)
+        {
+            // The new oldest waiter is within the target: the standing queue, if any, is broken until it passes it.
+            _goodUntil = Math.Max(_goodUntil, next.Value.Enqueued + settings.TargetTicks);
+        }
+
         return node.Value;
     }
 
@@ -355,7 +420,7 @@ public sealed class CoDelRateLimiter : RateLimiter
                 return; // already served or shed.
             }
 
-            RemoveLocked(waiter.Node);
+            RemoveLocked(waiter.Node, _timeProvider.GetTimestamp(), _settings);
         }
 
         waiter.Cancel(token);
@@ -395,8 +460,7 @@ public sealed class CoDelRateLimiter : RateLimiter
 
         public RejectedLease NoPermit { get; }
 
-        private static long ToTicks(TimeSpan span, TimeProvider timeProvider)
-            => (long)(span.TotalSeconds * timeProvider.TimestampFrequency);
+        private static long ToTicks(TimeSpan span, TimeProvider timeProvider) => TimestampMath.ToTimestampDelta(span, timeProvider);
     }
 
     private sealed class Waiter(CoDelRateLimiter owner, long enqueued)

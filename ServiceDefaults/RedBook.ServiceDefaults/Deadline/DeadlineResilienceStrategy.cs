@@ -13,8 +13,6 @@ namespace RedBook.ServiceDefaults.Deadline;
 /// </summary>
 internal sealed class DeadlineResilienceStrategy : ResilienceStrategy
 {
-    private const long MaxCancelAfterMilliseconds = uint.MaxValue - 1L;
-
     private readonly TimeProvider _timeProvider;
     private readonly ResilienceStrategyTelemetry _telemetry;
     private readonly DefaultObjectPool<DeadlineLease> _pool;
@@ -23,6 +21,7 @@ internal sealed class DeadlineResilienceStrategy : ResilienceStrategy
     private readonly long _reserve;
     private readonly double _reserveRatio;
     private readonly long _minimumBudget;
+    private readonly long _maxBudget;
     private readonly bool _flowAmbient;
     private readonly KeyValuePair<string, object?> _tag;
 
@@ -36,6 +35,7 @@ internal sealed class DeadlineResilienceStrategy : ResilienceStrategy
         _reserve = TimestampMath.ToTimestampDelta(options.Reserve, timeProvider);
         _reserveRatio = options.ReserveRatio;
         _minimumBudget = Math.Max(1, TimestampMath.ToTimestampDelta(options.MinimumBudget, timeProvider));
+        _maxBudget = TimestampMath.ToTimestampDelta(TimerDuration.Max, timeProvider);
         _flowAmbient = options.FlowAmbientDeadline;
         _tag = new("redbook.strategy", options.Name);
     }
@@ -65,15 +65,14 @@ internal sealed class DeadlineResilienceStrategy : ResilienceStrategy
             return FailFast<TResult>(context, remaining, budget);
         }
 
+        // No longer than a timer holds (about 49.7 days), so the deadline the callee sees is the one that cancels it.
+        budget = Math.Min(budget, _maxBudget);
         var lease = _pool.Get();
         var deadline = RequestDeadline.AtTimestamp(TimestampMath.SaturatingAdd(now, budget));
         lease.Deadline = deadline;
         lease.Outer = outer;
         var source = lease.Source;
-        var budgetSpan = TimestampMath.ToTimeSpan(budget, _timeProvider);
-        source.CancelAfter(budgetSpan.TotalMilliseconds >= MaxCancelAfterMilliseconds
-            ? TimeSpan.FromMilliseconds(MaxCancelAfterMilliseconds)
-            : budgetSpan);
+        source.CancelAfter(TimerDuration.Clamp(TimestampMath.ToTimeSpan(budget, _timeProvider)));
 
         var previousToken = context.CancellationToken;
         lease.CallerToken = previousToken;

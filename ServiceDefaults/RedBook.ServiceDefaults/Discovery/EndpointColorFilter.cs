@@ -1,3 +1,5 @@
+using Microsoft.Extensions.ServiceDiscovery;
+
 namespace RedBook.ServiceDefaults.Discovery;
 
 /// <summary>
@@ -6,7 +8,8 @@ namespace RedBook.ServiceDefaults.Discovery;
 /// uncoloured instances. A coloured request for which no instance of its colour exists falls back to the
 /// uncoloured instances (the baseline), so a colour without its own deployment still gets served; pass
 /// <c>fallbackToUncolored: false</c> to get an empty list instead. Colours compare case-insensitively; an empty
-/// colour is no colour.
+/// colour is no colour. An endpoint's colour is its <see cref="ServiceInstanceFeature.Color"/>; endpoints without the
+/// feature (Aspire's configuration) are uncoloured.
 /// </summary>
 public static class EndpointColorFilter
 {
@@ -48,7 +51,7 @@ public static class EndpointColorFilter
         var count = 0;
         for (var i = 0; i < endpoints.Count; i++)
         {
-            if (Matches(endpoints[i].Color, color))
+            if (Matches(endpoints[i].GetColor(), color))
             {
                 count++;
             }
@@ -68,7 +71,7 @@ public static class EndpointColorFilter
         var next = 0;
         for (var i = 0; i < endpoints.Count; i++)
         {
-            if (Matches(endpoints[i].Color, color))
+            if (Matches(endpoints[i].GetColor(), color))
             {
                 result[next++] = endpoints[i];
             }

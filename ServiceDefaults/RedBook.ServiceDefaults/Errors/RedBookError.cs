@@ -34,12 +34,37 @@ public sealed record RedBookError
     /// <summary>Extra facts: retry info (<see cref="ErrorMetadataKeys.RetryAfterMs"/>), the offending field, and so on.</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; }
 
+    /// <summary>
+    /// The offending fields of an invalid argument, each with what is wrong (google.rpc.BadRequest's field violations;
+    /// ProblemDetails' <c>errors</c>). Empty for other errors. Build them with <see cref="RedBookValidation"/>.
+    /// </summary>
+    public IReadOnlyList<RedBookFieldViolation> FieldViolations { get; init; } = [];
+
+    /// <summary>
+    /// The HTTP status to answer with when it must differ from the code's (gRPC's table has no 408 or 413): a request
+    /// body that arrived too slowly is 408, one too large 413, both <see cref="ErrorCode.InvalidArgument"/>. Null
+    /// (the default) answers with the code's status.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not an error status (400 to 599).</exception>
+    public int? HttpStatus
+    {
+        get;
+        init => field = value is null or (>= 400 and <= 599)
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(HttpStatus), value, "An error's HTTP status is between 400 and 599.");
+    }
+
     /// <summary>True when this is the global "overloaded, do not retry" error that no layer may retry.</summary>
     public bool IsOverloaded => Reason == WellKnownReasons.Overloaded;
 
     /// <inheritdoc />
     public override string ToString() => $"{Code} {Reason}: {Message}";
 }
+
+/// <summary>One offending field of an invalid argument (google.rpc.BadRequest.FieldViolation).</summary>
+/// <param name="Field">The field's path, as the caller sent it (<c>title</c>, <c>items[0].quantity</c>).</param>
+/// <param name="Description">What is wrong with it, for humans.</param>
+public sealed record RedBookFieldViolation(string Field, string Description);
 
 /// <summary>Well-known keys of <see cref="RedBookError.Metadata"/>.</summary>
 public static class ErrorMetadataKeys

@@ -166,7 +166,26 @@ public static class RedBookErrorParser
                 }
             }
 
-            error = new RedBookError(code, reasonElement.GetString()!, message, metadata);
+            List<RedBookFieldViolation>? violations = null;
+            if (root.TryGetProperty(RedBookProblemDetails.ErrorsMember, out var errorsElement) && errorsElement.ValueKind == JsonValueKind.Object)
+            {
+                violations = [];
+                foreach (var field in errorsElement.EnumerateObject())
+                {
+                    if (field.Value.ValueKind == JsonValueKind.Array)
+                    {
+                        foreach (var description in field.Value.EnumerateArray())
+                        {
+                            if (description.ValueKind == JsonValueKind.String)
+                            {
+                                violations.Add(new RedBookFieldViolation(field.Name, description.GetString()!));
+                            }
+                        }
+                    }
+                }
+            }
+
+            error = new RedBookError(code, reasonElement.GetString()!, message, metadata) { FieldViolations = violations ?? [] };
             return true;
         }
         catch (JsonException)
@@ -202,7 +221,7 @@ public static class RedBookErrorParser
         {
             [ErrorMetadataKeys.RetryAfterMs] = pushback.Value.ToString(CultureInfo.InvariantCulture),
         };
-        return new RedBookError(error.Code, error.Reason, error.Message, metadata);
+        return new RedBookError(error.Code, error.Reason, error.Message, metadata) { FieldViolations = error.FieldViolations };
     }
 
     private static bool TryGetHeader(HttpResponseHeaders headers, string name, [NotNullWhen(true)] out string? value)

@@ -38,6 +38,9 @@ public static class RedBookProblemDetails
     /// <summary>The extension member that holds the metadata object.</summary>
     public const string MetadataMember = "metadata";
 
+    /// <summary>The extension member that holds the field violations: <c>{"title":["A note needs a title."]}</c>.</summary>
+    public const string ErrorsMember = "errors";
+
     /// <summary>The extension member that holds the trace id.</summary>
     public const string TraceIdMember = "traceId";
 
@@ -55,6 +58,13 @@ public static class RedBookProblemDetails
         });
     }
 
+    /// <summary>The HTTP status of <paramref name="error"/>: its own <see cref="RedBookError.HttpStatus"/>, else its code's.</summary>
+    public static int StatusOf(RedBookError error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return error.HttpStatus ?? ErrorCodeMapping.ToHttpStatus(error.Code);
+    }
+
     /// <summary>Builds the ProblemDetails object of <paramref name="error"/> (for code that works with the framework's type).</summary>
     public static ProblemDetails ToProblemDetails(RedBookError error, string? traceId)
     {
@@ -63,12 +73,16 @@ public static class RedBookProblemDetails
         {
             Type = TypePrefix + ErrorCodeMapping.ToName(error.Code),
             Title = Title(error.Code),
-            Status = ErrorCodeMapping.ToHttpStatus(error.Code),
+            Status = StatusOf(error),
             Detail = error.Message,
         };
         problem.Extensions[CodeMember] = ErrorCodeMapping.ToName(error.Code);
         problem.Extensions[ReasonMember] = error.Reason;
         problem.Extensions[MetadataMember] = new Dictionary<string, string>(error.Metadata, StringComparer.Ordinal);
+        if (error.FieldViolations.Count > 0)
+        {
+            problem.Extensions[ErrorsMember] = error.FieldViolations.GroupBy(v => v.Field, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(v => v.Description).ToArray(), StringComparer.Ordinal);
+        }
         if (traceId is not null)
         {
             problem.Extensions[TraceIdMember] = traceId;
@@ -82,7 +96,7 @@ public static class RedBookProblemDetails
     {
         ArgumentNullException.ThrowIfNull(response);
         ArgumentNullException.ThrowIfNull(error);
-        response.StatusCode = ErrorCodeMapping.ToHttpStatus(error.Code);
+        response.StatusCode = StatusOf(error);
         var headers = response.Headers;
         headers[RedBookHeaders.ErrorCode] = ((int)error.Code).ToString(CultureInfo.InvariantCulture);
         headers[RedBookHeaders.ErrorReason] = error.Reason;
@@ -109,6 +123,17 @@ public static class RedBookProblemDetails
         if (response.HasStarted)
         {
             return Task.CompletedTask;
+        }
+
+        if (context.RequestServices?.GetService(typeof(IEnumerable<IRedBookErrorWriter>)) is IEnumerable<IRedBookErrorWriter> writers)
+        {
+            foreach (var writer in writers)
+            {
+                if (writer.CanWrite(context))
+                {
+                    return writer.WriteAsync(context, error);
+                }
+            }
         }
 
         ApplyHeaders(response, error);
@@ -139,7 +164,7 @@ public static class RedBookProblemDetails
         writer.WriteStartObject();
         writer.WriteString("type", TypePrefix + name);
         writer.WriteString("title", Title(error.Code));
-        writer.WriteNumber("status", ErrorCodeMapping.ToHttpStatus(error.Code));
+        writer.WriteNumber("status", StatusOf(error));
         writer.WriteString("detail", error.Message);
         writer.WriteString(CodeMember, name);
         writer.WriteString(ReasonMember, error.Reason);
@@ -150,6 +175,23 @@ public static class RedBookProblemDetails
         }
 
         writer.WriteEndObject();
+        if (error.FieldViolations.Count > 0)
+        {
+            writer.WriteStartObject(ErrorsMember);
+            foreach (var group in error.FieldViolations.GroupBy(v => v.Field, StringComparer.Ordinal))
+            {
+                writer.WriteStartArray(group.Key);
+                foreach (var violation in group)
+                {
+                    writer.WriteStringValue(violation.Description);
+                }
+
+                writer.WriteEndArray();
+            }
+
+            writer.WriteEndObject();
+        }
+
         if (traceId is not null)
         {
             writer.WriteString(TraceIdMember, traceId);

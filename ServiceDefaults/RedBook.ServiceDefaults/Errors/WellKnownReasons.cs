@@ -22,6 +22,15 @@ public static class WellKnownReasons
     /// <summary>The request was malformed (a header, a parameter, a body).</summary>
     public const string BadRequest = "REDBOOK_BAD_REQUEST";
 
+    /// <summary>
+    /// The client sent its request too slowly (its body, below the server's minimum data rate): HTTP 408, code
+    /// <see cref="ErrorCode.InvalidArgument"/>. The caller's fault, not a deadline of ours.
+    /// </summary>
+    public const string RequestTimeout = "REDBOOK_REQUEST_TIMEOUT";
+
+    /// <summary>The request body is larger than the server accepts: HTTP 413, code <see cref="ErrorCode.InvalidArgument"/>.</summary>
+    public const string PayloadTooLarge = "REDBOOK_PAYLOAD_TOO_LARGE";
+
     /// <summary>Unclassified internal failure; the details are in the log under the trace id.</summary>
     public const string Internal = "REDBOOK_INTERNAL";
 

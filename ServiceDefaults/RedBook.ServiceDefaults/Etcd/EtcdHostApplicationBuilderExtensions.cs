@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using RedBook.ServiceDefaults.Discovery;
+using Microsoft.Extensions.ServiceDiscovery;
 using RedBook.ServiceDefaults.Etcd;
 using RedBook.ServiceDefaults.Etcd.Client;
 using RedBook.ServiceDefaults.Etcd.Configuration;
@@ -22,7 +22,8 @@ public static class EtcdHostApplicationBuilderExtensions
     /// live configuration from <c>/redbook/config/_global/</c> and <c>/redbook/config/{name}/</c> (see
     /// <c>AddEtcd</c>) with the guard that rejects values that would not bind; registration of this instance
     /// under <c>/redbook/services/{name}/{instanceId}</c> on a kept-alive lease, deregistered first on graceful
-    /// shutdown; and an <see cref="IServiceDiscoveryProvider"/> that watches the registry. Without any
+    /// shutdown; and an endpoint provider of Microsoft.Extensions.ServiceDiscovery (<see cref="IServiceEndpointProviderFactory"/>)
+    /// that watches the registry, registered ahead of the library's pass-through provider. Without any
     /// <c>RedBook:Etcd:Endpoints</c> it adds nothing, so a service runs without etcd too.
     /// </summary>
     /// <param name="builder">The host builder.</param>
@@ -76,7 +77,7 @@ public static class EtcdHostApplicationBuilderExtensions
 
         services.TryAddSingleton<EtcdServiceDiscoveryProvider>();
         services.AddHostedService(static sp => sp.GetRequiredService<EtcdServiceDiscoveryProvider>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceDiscoveryProvider, EtcdServiceDiscoveryProvider>(static sp => sp.GetRequiredService<EtcdServiceDiscoveryProvider>()));
+        AddEndpointProvider(services);
 
         services.TryAddSingleton<EtcdServiceRegistrar>();
         services.AddHostedService(static sp => sp.GetRequiredService<EtcdServiceRegistrar>());
@@ -84,5 +85,32 @@ public static class EtcdHostApplicationBuilderExtensions
 
         services.AddEtcdConfigurationGuard();
         return builder;
+    }
+
+    /// <summary>
+    /// Registers the registry's endpoint provider with service discovery, before the pass-through provider when that is
+    /// already registered (the library consults providers in registration order and the pass-through one answers any
+    /// query nobody else did).
+    /// </summary>
+    private static void AddEndpointProvider(IServiceCollection services)
+    {
+        services.AddServiceDiscoveryCore();
+        if (services.Any(d => d.ServiceType == typeof(IServiceEndpointProviderFactory) && d.ImplementationFactory?.Method.ReturnType == typeof(EtcdServiceEndpointProviderFactory)))
+        {
+            return;
+        }
+
+        var descriptor = ServiceDescriptor.Singleton<IServiceEndpointProviderFactory, EtcdServiceEndpointProviderFactory>(
+            static sp => new EtcdServiceEndpointProviderFactory(sp.GetRequiredService<EtcdServiceDiscoveryProvider>()));
+        for (var i = 0; i < services.Count; i++)
+        {
+            if (services[i].ServiceType == typeof(IServiceEndpointProviderFactory) && services[i].ImplementationType?.Name == "PassThroughServiceEndpointProviderFactory")
+            {
+                services.Insert(i, descriptor);
+                return;
+            }
+        }
+
+        services.Add(descriptor);
     }
 }

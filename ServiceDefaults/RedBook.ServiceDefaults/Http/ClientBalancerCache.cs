@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.ServiceDiscovery;
 using RedBook.ServiceDefaults.Discovery;
 using RedBook.ServiceDefaults.Errors;
 using RedBook.ServiceDefaults.LoadBalancing;
@@ -6,51 +7,62 @@ using RedBook.ServiceDefaults.LoadBalancing;
 namespace RedBook.ServiceDefaults.Http;
 
 /// <summary>
-/// The balancers of every client: one per client, policy, service and traffic colour, fed by the resolver. A balancer
-/// is updated in place (<see cref="ILoadBalancer{TEndpoint}.UpdateEndpoints"/>) only when discovery publishes a new
-/// endpoint set, so endpoints that stay keep their latency, success and in-flight statistics, and new ones slow-start.
-/// It lives for the application, not for one pipeline build, so a configuration reload does not forget what the
-/// balancer learnt.
+/// The balancers of every client: one per client, policy, service and traffic colour, fed by Microsoft.Extensions.ServiceDiscovery's
+/// <see cref="ServiceEndpointResolver"/>. A balancer is updated in place (<see cref="ILoadBalancer{TEndpoint}.UpdateEndpoints"/>) only
+/// when the resolver publishes a new <see cref="ServiceEndpointSource"/>, so endpoints that stay keep their latency, success and
+/// in-flight statistics, and new ones slow-start. It lives for the application, not for one pipeline build, so a configuration
+/// reload does not forget what the balancer learnt.
 /// </summary>
 internal sealed class ClientBalancerCache(LoadBalancerFactory factory, ServiceEndpointResolver resolver, TimeProvider timeProvider) : IDisposable
 {
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
-    /// The balancer over the endpoints of the service <paramref name="uri"/> names that may serve traffic of
-    /// <paramref name="color"/> (<see cref="EndpointColorFilter"/>); null, with the error to fail the call with, when
-    /// no provider knows the service or none of its endpoints serves the colour.
+    /// The balancer over the endpoints of the service <paramref name="uri"/> names that may serve traffic of <paramref name="color"/>
+    /// (<see cref="EndpointColorFilter"/>), with the scheme of endpoints that have none; or the error to fail the call with, when no
+    /// provider knows the service (only the library's pass-through answer came back), resolution failed, or none of its endpoints
+    /// serves the colour.
     /// </summary>
-    public ILoadBalancer<ServiceEndpoint>? Get(string client, LoadBalancingPolicy policy, Uri uri, string? color, out RedBookError? error)
+    public async ValueTask<BalancerLookup> GetAsync(string client, LoadBalancingPolicy policy, Uri uri, string? color, CancellationToken cancellationToken)
     {
-        var set = resolver.Resolve(uri);
-        if (set.Endpoints.Count == 0)
+        ServiceEndpointSource source;
+        try
         {
-            error = new RedBookError(
+            source = await resolver.GetEndpointsAsync(ServiceAddress.QueryOf(uri), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return new BalancerLookup(null, new RedBookError(
                 ErrorCode.Unavailable,
                 WellKnownReasons.UnknownService,
-                $"No discovery provider knows the service '{uri.IdnHost}' (scheme '{uri.Scheme}'). Add it to configuration as services:{uri.IdnHost}:http:0, register it in etcd, or check the client's address.");
-            return null;
+                $"Service discovery could not resolve '{ServiceAddress.QueryOf(uri)}': {ex.Message}"));
+        }
+
+        if (!HasRegisteredEndpoint(source.Endpoints))
+        {
+            var service = ServiceAddress.ServiceNameOf(uri);
+            return new BalancerLookup(null, new RedBookError(
+                ErrorCode.Unavailable,
+                WellKnownReasons.UnknownService,
+                $"No discovery provider knows the service '{uri.IdnHost}' (scheme '{uri.Scheme}'). Add it to configuration as services:{service}:http:0, register it in etcd, or check the client's address."));
         }
 
         var key = string.Join('\n', client, policy == LoadBalancingPolicy.RoundRobin ? "rr" : "p2c", uri.Scheme, uri.IdnHost, color ?? string.Empty);
         if (!_entries.TryGetValue(key, out var entry))
         {
-            entry = _entries.GetOrAdd(key, static (_, s) => new Entry(s.Self.Create(s.Policy, s.Service)), (Self: this, Policy: policy, Service: set.ServiceName));
+            entry = _entries.GetOrAdd(key, static (_, s) => new Entry(s.Self.Create(s.Policy, s.Service)), (Self: this, Policy: policy, Service: ServiceAddress.ServiceNameOf(uri)));
         }
 
-        var eligible = entry.Refresh(set, color);
+        var eligible = entry.Refresh(source, color);
         if (eligible == 0)
         {
-            error = new RedBookError(
+            return new BalancerLookup(null, new RedBookError(
                 ErrorCode.Unavailable,
                 LoadBalancingConstants.NoEndpointsReason,
-                $"The service '{uri.IdnHost}' has {set.Endpoints.Count} endpoint(s), but none serves {(string.IsNullOrEmpty(color) ? "uncoloured traffic" : $"traffic coloured '{color}'")}.");
-            return null;
+                $"The service '{uri.IdnHost}' has {source.Endpoints.Count} endpoint(s), but none serves {(string.IsNullOrEmpty(color) ? "uncoloured traffic" : $"traffic coloured '{color}'")}."));
         }
 
-        error = null;
-        return entry.Balancer;
+        return new BalancerLookup(entry.Balancer, null);
     }
 
     public void Dispose()
@@ -63,6 +75,20 @@ internal sealed class ClientBalancerCache(LoadBalancerFactory factory, ServiceEn
         _entries.Clear();
     }
 
+    /// <summary>True when a provider other than the library's pass-through answered (an unknown service must not become a DNS lookup).</summary>
+    private static bool HasRegisteredEndpoint(IReadOnlyList<ServiceEndpoint> endpoints)
+    {
+        foreach (var endpoint in endpoints)
+        {
+            if (!endpoint.IsPassThrough())
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private ILoadBalancer<ServiceEndpoint> Create(LoadBalancingPolicy policy, string serviceName) => policy == LoadBalancingPolicy.RoundRobin
         ? new RoundRobinBalancer<ServiceEndpoint>(serviceName, timeProvider)
         : factory.CreateP2C<ServiceEndpoint>(serviceName);
@@ -70,27 +96,27 @@ internal sealed class ClientBalancerCache(LoadBalancerFactory factory, ServiceEn
     private sealed class Entry(ILoadBalancer<ServiceEndpoint> balancer)
     {
         private readonly Lock _gate = new();
-        private ServiceEndpointSet? _source;
+        private ServiceEndpointSource? _source;
         private int _eligible;
 
         public ILoadBalancer<ServiceEndpoint> Balancer { get; } = balancer;
 
-        /// <summary>Feeds the balancer the eligible endpoints of <paramref name="set"/> if it has not seen this set yet; returns their count.</summary>
-        public int Refresh(ServiceEndpointSet set, string? color)
+        /// <summary>Feeds the balancer the eligible endpoints of <paramref name="source"/> if it has not seen this source yet; returns their count.</summary>
+        public int Refresh(ServiceEndpointSource source, string? color)
         {
-            if (ReferenceEquals(Volatile.Read(ref _source), set))
+            if (ReferenceEquals(Volatile.Read(ref _source), source))
             {
                 return Volatile.Read(ref _eligible);
             }
 
             lock (_gate)
             {
-                if (!ReferenceEquals(_source, set))
+                if (!ReferenceEquals(_source, source))
                 {
-                    var eligible = EndpointColorFilter.Filter(set.Endpoints, color);
+                    var eligible = EndpointColorFilter.Filter(source.Endpoints, color);
                     Balancer.UpdateEndpoints(eligible);
                     Volatile.Write(ref _eligible, eligible.Count);
-                    Volatile.Write(ref _source, set);
+                    Volatile.Write(ref _source, source);
                 }
 
                 return _eligible;
@@ -98,3 +124,6 @@ internal sealed class ClientBalancerCache(LoadBalancerFactory factory, ServiceEn
         }
     }
 }
+
+/// <summary>The balancer of a logical address, or the error to fail the call with.</summary>
+internal readonly record struct BalancerLookup(ILoadBalancer<ServiceEndpoint>? Balancer, RedBookError? Error);

@@ -80,12 +80,54 @@ internal static class ClientPipelineFactory
 
     internal static BudgetedRetryStrategyOptions<HttpResponseMessage> RetryOptions(string clientName, ClientRetryOptions knobs, IRetryBudgetProvider budgets)
     {
-        var options = new BudgetedRetryStrategyOptions<HttpResponseMessage>
+        var options = new BudgetedRetryStrategyOptions<HttpResponseMessage>();
+        ApplyRetry(options, clientName, knobs, budgets);
+        return options;
+    }
+
+    internal static SreBreakerStrategyOptions<HttpResponseMessage> BreakerOptions(string clientName, ClientBreakerOptions knobs, ISreThrottleProvider throttles)
+    {
+        var options = new SreBreakerStrategyOptions<HttpResponseMessage>();
+        ApplyBreaker(options, clientName, knobs, throttles);
+        return options;
+    }
+
+    /// <summary>
+    /// The pipeline of a gRPC client's calls (its interceptor runs it; results of any type): deadline, budgeted retry of
+    /// idempotent methods, and the client's SRE breaker (one per client: the channel's balancer, not the pipeline, picks
+    /// the endpoint, so the per-endpoint health signal there is P2C's success EWMA).
+    /// </summary>
+    public static ResiliencePipeline BuildGrpc(ClientRuntime runtime, ClientPipelineParts parts)
+    {
+        var options = runtime.Options;
+        var builder = new ResiliencePipelineBuilder { Name = "RedBook.GrpcClient", InstanceName = runtime.Name, TimeProvider = parts.TimeProvider };
+        if (options.Deadline.Enabled)
         {
-            Name = $"{clientName}.Retry",
-            Dependency = clientName,
-            BudgetProvider = budgets,
-        };
+            builder.AddDeadline(DeadlineOptions(runtime.Name, options.Deadline));
+        }
+
+        if (options.Retry.Enabled)
+        {
+            var retry = new BudgetedRetryStrategyOptions();
+            ApplyRetry(retry, runtime.Name, options.Retry, parts.RetryBudgets);
+            builder.AddBudgetedRetry(retry);
+        }
+
+        if (options.Breaker.Enabled)
+        {
+            var breaker = new SreBreakerStrategyOptions();
+            ApplyBreaker(breaker, runtime.Name, options.Breaker, parts.Throttles);
+            builder.AddSreBreaker(breaker);
+        }
+
+        return builder.Build();
+    }
+
+    private static void ApplyRetry<TResult>(BudgetedRetryStrategyOptions<TResult> options, string clientName, ClientRetryOptions knobs, IRetryBudgetProvider budgets)
+    {
+        options.Name = $"{clientName}.Retry";
+        options.Dependency = clientName;
+        options.BudgetProvider = budgets;
         if (knobs.MaxAttempts is { } attempts)
         {
             options.MaxAttempts = attempts;
@@ -115,18 +157,13 @@ internal static class ClientPipelineFactory
         {
             options.Budget.MinRetriesPerSecond = floor;
         }
-
-        return options;
     }
 
-    internal static SreBreakerStrategyOptions<HttpResponseMessage> BreakerOptions(string clientName, ClientBreakerOptions knobs, ISreThrottleProvider throttles)
+    private static void ApplyBreaker<TResult>(SreBreakerStrategyOptions<TResult> options, string clientName, ClientBreakerOptions knobs, ISreThrottleProvider throttles)
     {
-        var options = new SreBreakerStrategyOptions<HttpResponseMessage>
-        {
-            Name = $"{clientName}.Breaker",
-            Key = clientName,
-            ThrottleProvider = throttles,
-        };
+        options.Name = $"{clientName}.Breaker";
+        options.Key = clientName;
+        options.ThrottleProvider = throttles;
         if (knobs.K is { } k)
         {
             options.K = k;
@@ -151,8 +188,6 @@ internal static class ClientPipelineFactory
         {
             options.RecoverySuccesses = recovery;
         }
-
-        return options;
     }
 }
 

@@ -44,6 +44,43 @@ internal static class ClientPropagation
             }
         }
 
+        WriteMetadata(runtime, request);
+        return true;
+    }
+
+    /// <summary>
+    /// Writes the headers of one gRPC call: <c>grpc-timeout</c> with what is left of the ambient deadline
+    /// (<see cref="RequestDeadline.Current"/>, which the gRPC client interceptor sets to the call's budget), truncated so it
+    /// is never extended, and the metadata. Returns false (and the error) when the budget fell below the client's
+    /// minimum: the call is not sent.
+    /// </summary>
+    public static bool WriteGrpc(ClientRuntime runtime, HttpRequestMessage request, out RedBookError? error)
+    {
+        error = null;
+        if (runtime.Options.Deadline.Enabled && RequestDeadline.Current is { HasValue: true } deadline)
+        {
+            var remaining = deadline.Remaining(runtime.TimeProvider);
+            var minimum = ClientPipelineFactory.MinimumBudget(runtime.Options.Deadline);
+            if (remaining < minimum || remaining <= TimeSpan.Zero)
+            {
+                error = new RedBookError(
+                    ErrorCode.DeadlineExceeded,
+                    WellKnownReasons.DeadlineExceeded,
+                    $"Not sent: {remaining.TotalMilliseconds:0.###} ms of budget left for this call, below the minimum of {minimum.TotalMilliseconds:0.###} ms.");
+                return false;
+            }
+
+            request.Headers.Remove(RedBookHeaders.GrpcTimeout);
+            request.Headers.TryAddWithoutValidation(RedBookHeaders.GrpcTimeout, GrpcTimeout.Format(remaining));
+        }
+
+        WriteMetadata(runtime, request);
+        return true;
+    }
+
+    private static void WriteMetadata(ClientRuntime runtime, HttpRequestMessage request)
+    {
+        var headers = request.Headers;
         if (runtime.Options.Metadata.Enabled)
         {
             headers.Remove(RedBookHeaders.CallerApp);
@@ -59,7 +96,5 @@ internal static class ClientPropagation
                 }
             }
         }
-
-        return true;
     }
 }

@@ -1,5 +1,5 @@
 using Polly;
-using RedBook.ServiceDefaults.Discovery;
+using Microsoft.Extensions.ServiceDiscovery;
 
 namespace RedBook.ServiceDefaults.Http;
 
@@ -14,6 +14,9 @@ public static class ClientResilienceKeys
 
     /// <summary>The endpoint the balancer picked for the current attempt; the per-endpoint breaker keys on it.</summary>
     public static readonly ResiliencePropertyKey<ServiceEndpoint> Endpoint = new("RedBook.Client.Endpoint");
+
+    /// <summary>The base address of <see cref="Endpoint"/>, which the attempt's URI is rewritten to.</summary>
+    public static readonly ResiliencePropertyKey<Uri> EndpointAddress = new("RedBook.Client.EndpointAddress");
 
     /// <summary>The named client's name.</summary>
     public static readonly ResiliencePropertyKey<string> ClientName = new("RedBook.Client.Name");

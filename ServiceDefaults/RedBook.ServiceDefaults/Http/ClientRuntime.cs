@@ -1,8 +1,5 @@
 using System.Collections.Concurrent;
 using Polly;
-using RedBook.ServiceDefaults.Discovery;
-using RedBook.ServiceDefaults.Errors;
-using RedBook.ServiceDefaults.LoadBalancing;
 
 namespace RedBook.ServiceDefaults.Http;
 
@@ -16,12 +13,15 @@ internal sealed class ClientRuntime
 {
     private readonly ConcurrentDictionary<Uri, string> _breakerKeys = new();
     private readonly ClientBalancerCache _balancers;
+    private readonly ClientPipelineParts _parts;
+    private ResiliencePipeline? _grpcPipeline;
     private bool _stale;
 
     public ClientRuntime(string name, RedBookClientOptions options, ClientPipelineParts parts)
     {
         Name = name;
         Options = options;
+        _parts = parts;
         _balancers = parts.Balancers;
         TimeProvider = parts.TimeProvider;
         CallerName = parts.CallerName;
@@ -45,11 +45,20 @@ internal sealed class ClientRuntime
 
     public ResiliencePipeline<HttpResponseMessage> Pipeline { get; }
 
-    /// <summary>The balancer for <paramref name="uri"/> and <paramref name="color"/> under this client's policy; null with the error when there is none.</summary>
-    public ILoadBalancer<ServiceEndpoint>? GetBalancer(Uri uri, string? color, out RedBookError? error) =>
-        _balancers.Get(Name, Options.LoadBalancing.Policy, uri, color, out error);
+    /// <summary>The pipeline of this client's gRPC calls (deadline, retry of idempotent methods, breaker), built on first use.</summary>
+    public ResiliencePipeline GrpcPipeline => Volatile.Read(ref _grpcPipeline) ?? InitGrpcPipeline();
 
-    /// <summary>The breaker key of <paramref name="endpoint"/> for this client: <c>{client}|{address}</c>, cached.</summary>
-    public string BreakerKeyOf(ServiceEndpoint endpoint) =>
-        _breakerKeys.GetOrAdd(endpoint.Address, static (address, name) => string.Concat(name, "|", address.GetLeftPart(UriPartial.Authority)), Name);
+    private ResiliencePipeline InitGrpcPipeline()
+    {
+        Interlocked.CompareExchange(ref _grpcPipeline, ClientPipelineFactory.BuildGrpc(this, _parts), null);
+        return _grpcPipeline!;
+    }
+
+    /// <summary>The balancer for <paramref name="uri"/> and <paramref name="color"/> under this client's policy, or the error when there is none.</summary>
+    public ValueTask<BalancerLookup> GetBalancerAsync(Uri uri, string? color, CancellationToken cancellationToken) =>
+        _balancers.GetAsync(Name, Options.LoadBalancing.Policy, uri, color, cancellationToken);
+
+    /// <summary>The breaker key of the endpoint at <paramref name="address"/> for this client: <c>{client}|{address}</c>, cached.</summary>
+    public string BreakerKeyOf(Uri address) =>
+        _breakerKeys.GetOrAdd(address, static (a, name) => string.Concat(name, "|", a.GetLeftPart(UriPartial.Authority)), Name);
 }

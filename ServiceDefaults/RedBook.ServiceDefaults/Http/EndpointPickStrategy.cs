@@ -19,12 +19,12 @@ internal sealed class EndpointPickStrategy(ClientRuntime runtime) : ResilienceSt
     protected override async ValueTask<Outcome<HttpResponseMessage>> ExecuteCore<TState>(
         Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback, ResilienceContext context, TState state)
     {
-        if (!context.Properties.TryGetValue(ClientResilienceKeys.OriginalUri, out var uri) || !ServiceEndpointResolver.IsLogicalAddress(uri))
+        if (!context.Properties.TryGetValue(ClientResilienceKeys.OriginalUri, out var uri) || !ServiceAddress.IsLogical(uri))
         {
             return await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
         }
 
-        var balancer = runtime.GetBalancer(uri, ColorOf(context), out var error);
+        var (balancer, error) = await runtime.GetBalancerAsync(uri, ColorOf(context), context.CancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
         if (balancer is null)
         {
             return Outcome.FromException<HttpResponseMessage>(new RedBookException(error!));
@@ -39,8 +39,20 @@ internal sealed class EndpointPickStrategy(ClientRuntime runtime) : ResilienceSt
                 $"The service '{uri.IdnHost}' has no endpoint left to pick.")));
         }
 
+        // A host or IP endpoint (no scheme of its own) takes the address's most preferred scheme, as the library's handler does.
+        var address = pick.Endpoint!.ToUri(ServiceAddress.SchemesOf(uri)[0]);
+        if (address is null)
+        {
+            balancer.Complete(pick, PickFeedback.Failed);
+            return Outcome.FromException<HttpResponseMessage>(new RedBookException(new RedBookError(
+                ErrorCode.Unavailable,
+                LoadBalancingConstants.NoEndpointsReason,
+                $"The service '{uri.IdnHost}' resolved to an endpoint that is not an address: {pick.Endpoint!.EndPoint}.")));
+        }
+
         context.Properties.Set(ClientResilienceKeys.Endpoint, pick.Endpoint!);
-        context.Properties.Set(RedBookResilienceKeys.BreakerKey, runtime.BreakerKeyOf(pick.Endpoint!));
+        context.Properties.Set(ClientResilienceKeys.EndpointAddress, address);
+        context.Properties.Set(RedBookResilienceKeys.BreakerKey, runtime.BreakerKeyOf(address));
         var outcome = default(Outcome<HttpResponseMessage>);
         var completed = false;
         try

@@ -12,6 +12,9 @@ namespace RedBook.ServiceDefaults.Http;
 /// metrics and restores the URI the caller wrote. A local failure (unknown service, breaker open, deadline) surfaces
 /// as a <see cref="RedBookException"/>; a failed response is returned as it is, for the caller to read with
 /// <c>EnsureRedBookSuccessAsync</c>.
+/// A gRPC request (<c>application/grpc</c>) only gets the propagated headers: the gRPC client's interceptor runs the
+/// deadline, retry and breaker stages where the call's status is known (an HTTP response of a failed gRPC call is a 200
+/// with the status in its trailers), and the channel's balancer has already picked the endpoint.
 /// </summary>
 internal sealed class RedBookClientHandler(string clientName, RedBookClientPipelines pipelines) : DelegatingHandler
 {
@@ -20,6 +23,11 @@ internal sealed class RedBookClientHandler(string clientName, RedBookClientPipel
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (IsGrpc(request))
+        {
+            return await SendGrpcAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
         var original = request.RequestUri ?? throw new InvalidOperationException("The request has no URI and the client has no BaseAddress.");
         var runtime = pipelines.Get(ClientName);
         var started = runtime.TimeProvider.GetTimestamp();
@@ -57,8 +65,8 @@ internal sealed class RedBookClientHandler(string clientName, RedBookClientPipel
 
     private async ValueTask<Outcome<HttpResponseMessage>> SendAttemptAsync(ResilienceContext context, ClientRuntime runtime, HttpRequestMessage request, Uri original)
     {
-        request.RequestUri = context.Properties.TryGetValue(ClientResilienceKeys.Endpoint, out var endpoint)
-            ? Rewrite(original, endpoint.Address)
+        request.RequestUri = context.Properties.TryGetValue(ClientResilienceKeys.EndpointAddress, out var endpoint)
+            ? Rewrite(original, endpoint)
             : original;
         if (!ClientPropagation.Write(context, runtime, request, out var tooLate))
         {
@@ -76,6 +84,21 @@ internal sealed class RedBookClientHandler(string clientName, RedBookClientPipel
         {
             return Outcome.FromException<HttpResponseMessage>(ex);
         }
+    }
+
+    /// <summary>True for a gRPC request (content type <c>application/grpc</c> or <c>application/grpc+proto</c>, ...).</summary>
+    internal static bool IsGrpc(HttpRequestMessage request) =>
+        request.Content?.Headers.ContentType?.MediaType is { } mediaType && mediaType.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase);
+
+    private Task<HttpResponseMessage> SendGrpcAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var runtime = pipelines.Get(ClientName);
+        if (!ClientPropagation.WriteGrpc(runtime, request, out var tooLate))
+        {
+            throw new RedBookException(tooLate!);
+        }
+
+        return base.SendAsync(request, cancellationToken);
     }
 
     /// <summary>The caller's URI with the endpoint's scheme, host and port (and path base, if it has one).</summary>

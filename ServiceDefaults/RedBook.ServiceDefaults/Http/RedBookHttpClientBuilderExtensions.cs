@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Options;
-using RedBook.ServiceDefaults.Discovery;
+using Microsoft.Extensions.ServiceDiscovery;
 using RedBook.ServiceDefaults.LoadBalancing;
 
 namespace RedBook.ServiceDefaults.Http;
@@ -48,7 +48,10 @@ public static class RedBookHttpClientBuilderExtensions
         return builder;
     }
 
-    /// <summary>Registers what every pipeline shares: discovery, the resolver, the per-client options and their validation.</summary>
+    /// <summary>
+    /// Registers what every pipeline shares: service discovery (Microsoft.Extensions.ServiceDiscovery with its configuration and
+    /// pass-through providers, unless the application registered it already), the per-client options and their validation.
+    /// </summary>
     internal static RedBookClientNames AddRedBookClientCore(this IServiceCollection services)
     {
         foreach (var descriptor in services)
@@ -62,8 +65,11 @@ public static class RedBookHttpClientBuilderExtensions
         var names = new RedBookClientNames(services);
         services.AddSingleton(names);
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceDiscoveryProvider, ConfigurationServiceDiscoveryProvider>());
-        services.TryAddSingleton<ServiceEndpointResolver>();
+        if (!services.Any(d => d.ServiceType == typeof(ServiceEndpointResolver)))
+        {
+            services.AddServiceDiscovery();
+        }
+
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<RedBookClientOptions>, RedBookClientOptionsSetup>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedBookClientOptions>, RedBookClientNamesValidator>());
         // A null name validates every client's options, not only the unnamed ones.

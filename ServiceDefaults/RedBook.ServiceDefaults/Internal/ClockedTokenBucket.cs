@@ -39,6 +39,18 @@ internal sealed class ClockedTokenBucket
         }
     }
 
+    /// <summary>The most tokens the bucket holds.</summary>
+    public double Capacity
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _capacity;
+            }
+        }
+    }
+
     public long TotalSuccessful => Volatile.Read(ref _successful);
 
     public long TotalFailed => Volatile.Read(ref _failed);

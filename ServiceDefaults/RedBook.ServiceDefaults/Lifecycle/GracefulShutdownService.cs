@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using RedBook.ServiceDefaults.Internal;
 
 namespace RedBook.ServiceDefaults.Lifecycle;
 
@@ -58,12 +59,13 @@ internal sealed class GracefulShutdownService : IHostedLifecycleService, IDispos
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {
         var options = _options.CurrentValue;
+        var began = _timeProvider.GetTimestamp();
         _state.BeginShutdown();
         ShutdownLog.Began(_logger, _state.InFlight);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _abandon.Token);
         foreach (var participant in _participants)
         {
-            using var timeout = new CancellationTokenSource(options.ParticipantTimeout, _timeProvider);
+            using var timeout = TimerDuration.CancelAfter(options.ParticipantTimeout, _timeProvider);
             using var participantToken = CancellationTokenSource.CreateLinkedTokenSource(linked.Token, timeout.Token);
             try
             {
@@ -77,14 +79,28 @@ internal sealed class GracefulShutdownService : IHostedLifecycleService, IDispos
             }
         }
 
+        var drainTimeout = TimerDuration.Clamp(options.DrainTimeout);
         try
         {
-            await _state.WhenDrained().WaitAsync(options.DrainTimeout, _timeProvider, linked.Token).ConfigureAwait(false);
+            await _state.WhenDrained().WaitAsync(drainTimeout, _timeProvider, linked.Token).ConfigureAwait(false);
             ShutdownLog.Drained(_logger);
         }
-        catch (Exception exception) when (exception is TimeoutException or OperationCanceledException)
+        catch (TimeoutException)
         {
-            ShutdownLog.DrainTimedOut(_logger, _state.InFlight, options.DrainTimeout);
+            ShutdownLog.DrainTimedOut(_logger, _state.InFlight, drainTimeout);
+        }
+        catch (OperationCanceledException)
+        {
+            // Cut short before the drain timeout: say by whom and when, not that the timeout passed.
+            var after = _timeProvider.GetElapsedTime(began);
+            if (_abandon.IsCancellationRequested)
+            {
+                ShutdownLog.DrainAbandonedBySignal(_logger, after, _state.InFlight);
+            }
+            else
+            {
+                ShutdownLog.DrainAbandonedByHost(_logger, after, _state.InFlight);
+            }
         }
     }
 

@@ -41,6 +41,9 @@ internal sealed class EndpointNode<TEndpoint>
     /// <summary>The timestamp of the last pick (or of joining), for force-pick of starved endpoints.</summary>
     public long LastPick;
 
+    /// <summary>Completions so far; the first is the warm-up, whose latency is not sampled.</summary>
+    public long Completions;
+
     /// <summary>The timestamp of the last completion; 0 before the first one.</summary>
     public long Stamp;
 

@@ -9,11 +9,17 @@ internal sealed class EndpointSet<TEndpoint>
 {
     private readonly Lock _gate = new();
     private EndpointNode<TEndpoint>[] _nodes = [];
-    private bool _populated;
+    private long _firstPopulated = long.MinValue;
 
     public EndpointNode<TEndpoint>[] Nodes => Volatile.Read(ref _nodes);
 
-    public void Update(ReadOnlySpan<BalancerEndpoint<TEndpoint>> endpoints, TimeProvider timeProvider)
+    /// <summary>
+    /// Replaces the set. An endpoint that is new to the set ramps up from its <c>RegisteredAt</c> when it has one;
+    /// without one it ramps from now only when it joins an established set: one whose first endpoint arrived at least
+    /// <paramref name="initialMembersTicks"/> ago. Endpoints that arrive within that window (a new gRPC channel's
+    /// subchannels turning Ready one by one) are initial members and start at full weight.
+    /// </summary>
+    public void Update(ReadOnlySpan<BalancerEndpoint<TEndpoint>> endpoints, TimeProvider timeProvider, long initialMembersTicks = 0)
     {
         lock (_gate)
         {
@@ -54,9 +60,10 @@ internal sealed class EndpointSet<TEndpoint>
                 }
                 else
                 {
+                    var established = _firstPopulated != long.MinValue && now - _firstPopulated >= initialMembersTicks;
                     var rampStart = endpoint.RegisteredAt is { } registeredAt
                         ? RampStartFor(registeredAt, now, utcNow, frequency)
-                        : _populated ? now : EndpointNode<TEndpoint>.NoRamp;
+                        : established ? now : EndpointNode<TEndpoint>.NoRamp;
                     next[endpoint.Key] = new EndpointNode<TEndpoint>(endpoint.Value, endpoint.Key, weight, rampStart, endpoint.RegisteredAt, now);
                 }
             }
@@ -67,7 +74,10 @@ internal sealed class EndpointSet<TEndpoint>
                 nodes[i] = next[order[i]];
             }
 
-            _populated |= nodes.Length > 0;
+            if (_firstPopulated == long.MinValue && nodes.Length > 0)
+            {
+                _firstPopulated = now;
+            }
             Volatile.Write(ref _nodes, nodes);
         }
     }

@@ -1,12 +1,12 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
-using RedBook.ServiceDefaults.Discovery;
+using Microsoft.Extensions.ServiceDiscovery;
 
 namespace RedBook.ServiceDefaults.LoadBalancing;
 
 /// <summary>
 /// Creates P2C balancers whose options follow <c>RedBook:LoadBalancing</c> / <c>RedBook:LoadBalancing:{service}</c>,
-/// and keeps one <see cref="ServiceEndpoint"/> balancer per service for the HTTP client pipeline. Registered by
+/// and keeps one balancer of resolved <see cref="ServiceEndpoint"/>s per service. Registered by
 /// <see cref="LoadBalancingServiceCollectionExtensions.AddRedBookLoadBalancing"/>.
 /// </summary>
 public sealed class LoadBalancerFactory : IDisposable

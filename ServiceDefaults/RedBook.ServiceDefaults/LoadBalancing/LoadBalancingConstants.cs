@@ -33,6 +33,9 @@ public static class LoadBalancingConstants
     /// <summary>The default slow-start window: 30 s.</summary>
     public static readonly TimeSpan DefaultSlowStartWindow = TimeSpan.FromSeconds(30);
 
+    /// <summary>The default initial-members window of <see cref="P2CBalancerOptions.InitialMembersWindow"/>: 5 s.</summary>
+    public static readonly TimeSpan DefaultInitialMembersWindow = TimeSpan.FromSeconds(5);
+
     /// <summary>The metric tag naming the balanced service.</summary>
     internal const string ServiceTag = "redbook.lb.service";
 

@@ -34,7 +34,13 @@ namespace RedBook.ServiceDefaults.LoadBalancing;
 /// and keeps p99 at 20 ms, while healthy runs are unchanged.</para>
 /// <para>Slow start multiplies the weight by a factor that ramps linearly from
 /// <see cref="P2CBalancerOptions.SlowStartInitialFactor"/> to 1 over <see cref="P2CBalancerOptions.SlowStartWindow"/>,
-/// starting at the endpoint's <c>RegisteredAt</c>, or when it joined an already populated set.</para>
+/// starting at the endpoint's <c>RegisteredAt</c>, or when it joined an established set: endpoints that arrive within
+/// <see cref="P2CBalancerOptions.InitialMembersWindow"/> of the first one are initial members and start at full weight
+/// (a new gRPC channel's subchannels turn Ready one by one, each publishing a picker).</para>
+/// <para>The first completion of an endpoint is its warm-up: it counts for success but not for latency, because it
+/// paid for the connection (TCP, TLS, the HTTP/2 handshake) and often the server's first-call warm-up, which says
+/// nothing of the endpoint's steady latency. Taken as the estimate it would make that endpoint look slow and keep it
+/// unpicked until a force-pick. The second sample replaces the initial value, later ones decay by time.</para>
 /// <para>Picking is lock-free: it reads an immutable snapshot of the set, draws both indices from one lock-free
 /// SplitMix64 draw, and allocates nothing.</para>
 /// </remarks>
@@ -174,6 +180,7 @@ public sealed class P2CBalancer<TEndpoint> : ILoadBalancer<TEndpoint>, ILoadBala
             latency = Math.Max(0L, now - pick.StartTimestamp) * settings.SecondsPerTick;
         }
         var previous = Interlocked.Exchange(ref node.Stamp, now);
+        var completions = Interlocked.Increment(ref node.Completions);
 
         // The first sample replaces the initial values outright (w = 0), as kratos does for its first lag.
         var w = previous == 0 ? 0.0 : Math.Exp(Math.Max(0L, now - previous) * settings.NegativeInverseTauTicks);
@@ -184,7 +191,16 @@ public sealed class P2CBalancer<TEndpoint> : ILoadBalancer<TEndpoint>, ILoadBala
             latency = lag;
         }
 
-        node.Lag = (lag * w) + (latency * (1.0 - w));
+        if (completions == 2)
+        {
+            node.Lag = latency; // the first latency sample after the warm-up replaces the initial value.
+        }
+        else if (completions > 2)
+        {
+            node.Lag = (lag * w) + (latency * (1.0 - w));
+        }
+
+        // completions == 1 is the warm-up call: it paid for the connection, so its latency is not the endpoint's.
         node.Success = (node.Success * w) + ((feedback.Success ? 1.0 : 0.0) * (1.0 - w));
         var cpu = feedback.ServerCpu;
         if (!double.IsNaN(cpu))
@@ -196,7 +212,7 @@ public sealed class P2CBalancer<TEndpoint> : ILoadBalancer<TEndpoint>, ILoadBala
     }
 
     /// <inheritdoc />
-    public void UpdateEndpoints(ReadOnlySpan<BalancerEndpoint<TEndpoint>> endpoints) => _set.Update(endpoints, _timeProvider);
+    public void UpdateEndpoints(ReadOnlySpan<BalancerEndpoint<TEndpoint>> endpoints) => _set.Update(endpoints, _timeProvider, Volatile.Read(ref _settings).InitialMembersTicks);
 
     /// <inheritdoc />
     public IReadOnlyList<EndpointSnapshot<TEndpoint>> GetSnapshot()
@@ -281,6 +297,8 @@ public sealed class P2CBalancer<TEndpoint> : ILoadBalancer<TEndpoint>, ILoadBala
 
         public required long SlowStartTicks { get; init; }
 
+        public required long InitialMembersTicks { get; init; }
+
         public required double SlowStartInitialFactor { get; init; }
 
         public required double LatencyOffsetMs { get; init; }
@@ -303,6 +321,7 @@ public sealed class P2CBalancer<TEndpoint> : ILoadBalancer<TEndpoint>, ILoadBala
             {
                 ForcePickTicks = (long)(options.ForcePickInterval.TotalSeconds * frequency),
                 SlowStartTicks = (long)(options.SlowStartWindow.TotalSeconds * frequency),
+                InitialMembersTicks = (long)(options.InitialMembersWindow.TotalSeconds * frequency),
                 SlowStartInitialFactor = options.SlowStartInitialFactor,
                 LatencyOffsetMs = options.LatencyOffset.TotalMilliseconds,
                 ServerCpuBias = options.ServerCpuBias,

@@ -24,10 +24,20 @@ public sealed class P2CBalancerOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
     public TimeSpan LatencyOffset { get; set; } = LoadBalancingConstants.DefaultLatencyOffset;
 
-    /// <summary>The slow-start window: a new endpoint's weight ramps linearly from <see cref="SlowStartInitialFactor"/> to its full weight over this time, from its <c>RegisteredAt</c> (or from when it joined a populated set). Zero disables slow start.</summary>
+    /// <summary>The slow-start window: a new endpoint's weight ramps linearly from <see cref="SlowStartInitialFactor"/> to its full weight over this time, from its <c>RegisteredAt</c> (or from when it joined an established set, see <see cref="InitialMembersWindow"/>). Zero disables slow start.</summary>
     /// <value>30 s. Between 0 and 1 h.</value>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan SlowStartWindow { get; set; } = LoadBalancingConstants.DefaultSlowStartWindow;
+
+    /// <summary>
+    /// Endpoints that join within this time of the balancer's first endpoint are its initial members, not late joiners:
+    /// they do not slow-start (unless their <c>RegisteredAt</c> says they are new). A new gRPC channel's subchannels turn
+    /// Ready one by one and grpc-dotnet publishes a picker for each, so without this window every subchannel after the
+    /// first ramps over <see cref="SlowStartWindow"/> and the first one takes nearly all the traffic.
+    /// </summary>
+    /// <value>5 s. Between 0 (every later endpoint is a late joiner) and 10 min.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan InitialMembersWindow { get; set; } = LoadBalancingConstants.DefaultInitialMembersWindow;
 
     /// <summary>The share of its weight a new endpoint starts with.</summary>
     /// <value>0.1 (Envoy's default minimum weight percent is 10). Between 0.01 and 1.</value>

@@ -3,7 +3,7 @@ namespace RedBook.ServiceDefaults.Quota;
 /// <summary>
 /// The server side of distributed quota (Doorman's protocol): a client reports what it wants and what it has for a
 /// resource and gets a lease on a share of the resource's capacity. <see cref="InProcessQuotaStore"/> implements it
-/// in process; a Redis-backed store shares capacity across processes.
+/// in process; <c>RedisQuotaStore</c> (RedBook.ServiceDefaults.Redis) shares one capacity across processes.
 /// </summary>
 public interface IQuotaStore
 {

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using RedBook.ServiceDefaults.Errors;
 
 namespace RedBook.ServiceDefaults.Quota;
 
@@ -31,17 +30,8 @@ public sealed class InProcessQuotaStore : IQuotaStore
     public ValueTask<QuotaLease> AcquireAsync(QuotaRequest request, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        Validate(request);
-        QuotaOptions options;
-        try
-        {
-            options = _options.Get(request.Resource);
-        }
-        catch (OptionsValidationException ex)
-        {
-            throw Invalid($"The quota resource '{request.Resource}' is misconfigured: {ex.Message}", ex);
-        }
-
+        QuotaStoreRules.Validate(request);
+        var options = QuotaStoreRules.GetOptions(_options, request.Resource);
         lock (_gate)
         {
             var now = _timeProvider.GetUtcNow();
@@ -84,8 +74,7 @@ public sealed class InProcessQuotaStore : IQuotaStore
             var granted = Math.Max(0.0, Math.Min(grants[myIndex], options.Capacity - othersHave));
             mine.Has = granted;
             mine.Expiry = now + options.LeaseLength;
-            var refresh = options.RefreshInterval < options.LeaseLength ? options.RefreshInterval : options.LeaseLength / 2;
-            return ValueTask.FromResult(new QuotaLease(request.Resource, request.ClientId, granted, mine.Expiry, refresh));
+            return ValueTask.FromResult(new QuotaLease(request.Resource, request.ClientId, granted, mine.Expiry, QuotaStoreRules.RefreshInterval(options)));
         }
     }
 
@@ -118,7 +107,7 @@ public sealed class InProcessQuotaStore : IQuotaStore
 
             var now = _timeProvider.GetUtcNow();
             Reclaim(leases, now);
-            var refresh = _options.Get(resource).RefreshInterval;
+            var refresh = QuotaStoreRules.RefreshInterval(_options.Get(resource));
             var result = new List<QuotaLease>(leases.Count);
             foreach (var (clientId, entry) in leases)
             {
@@ -139,32 +128,6 @@ public sealed class InProcessQuotaStore : IQuotaStore
             }
         }
     }
-
-    private static void Validate(QuotaRequest request)
-    {
-        if (string.IsNullOrWhiteSpace(request.Resource))
-        {
-            throw Invalid("The quota request has no resource.");
-        }
-
-        if (string.IsNullOrWhiteSpace(request.ClientId))
-        {
-            throw Invalid($"The quota request for '{request.Resource}' has no client id.");
-        }
-
-        if (!double.IsFinite(request.Wants) || request.Wants < 0)
-        {
-            throw Invalid($"The quota request of '{request.ClientId}' for '{request.Resource}' wants {request.Wants}; wants must be finite and not negative.");
-        }
-
-        if (!double.IsFinite(request.Has) || request.Has < 0)
-        {
-            throw Invalid($"The quota request of '{request.ClientId}' for '{request.Resource}' has {request.Has}; has must be finite and not negative.");
-        }
-    }
-
-    private static RedBookException Invalid(string message, Exception? inner = null)
-        => new(new RedBookError(ErrorCode.InvalidArgument, QuotaConstants.InvalidRequestReason, message), inner);
 
     private sealed class Entry
     {

@@ -12,6 +12,12 @@ public static class QuotaConstants
     /// <summary>The reason a caller reports when the quota refused a request (code ResourceExhausted).</summary>
     public const string ExhaustedReason = "REDBOOK_QUOTA_EXHAUSTED";
 
+    /// <summary>
+    /// The reason of the error a client records when the store's lease had already expired by the client's clock when
+    /// it arrived (the clocks disagree): the client degrades to its static limit and backs off (code FailedPrecondition).
+    /// </summary>
+    public const string LeaseExpiredReason = "REDBOOK_QUOTA_LEASE_EXPIRED";
+
     /// <summary>The default lease length: 60 s.</summary>
     public static readonly TimeSpan DefaultLeaseLength = TimeSpan.FromSeconds(60);
 

@@ -1,5 +1,6 @@
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
+using RedBook.ServiceDefaults.Errors;
 using RedBook.ServiceDefaults.Internal;
 
 namespace RedBook.ServiceDefaults.Quota;
@@ -166,11 +167,27 @@ public sealed class QuotaRateLimiter : RateLimiter
     };
 
     /// <inheritdoc />
+    /// <remarks>
+    /// As the framework's limiters: a count above what the bucket holds (the burst of the rate in force) can never
+    /// succeed and throws <see cref="ArgumentOutOfRangeException"/>; a count of 0 reports whether a permit is there,
+    /// counting nothing. While the rate in force is 0 every count is rejected.
+    /// </remarks>
     protected override RateLimitLease AttemptAcquireCore(int permitCount)
     {
         if (Volatile.Read(ref _disposed))
         {
             return s_rejectedNoRate;
+        }
+
+        var capacity = _bucket.Capacity;
+        if (capacity > 0 && permitCount > capacity)
+        {
+            throw new ArgumentOutOfRangeException(nameof(permitCount), permitCount, $"The quota of '{_resource}' holds at most {Math.Floor(capacity):0} permits at once (its rate times Burst); {permitCount} can never be acquired.");
+        }
+
+        if (permitCount == 0)
+        {
+            return _bucket.Available > 0 ? UntrackedLease.Instance : Volatile.Read(ref _rejected);
         }
 
         Interlocked.Add(ref _demand, permitCount);
@@ -179,11 +196,7 @@ public sealed class QuotaRateLimiter : RateLimiter
             return UntrackedLease.Instance;
         }
 
-        if (permitCount > 0)
-        {
-            MaybeRefreshEarly();
-        }
-
+        MaybeRefreshEarly();
         return Volatile.Read(ref _rejected);
     }
 
@@ -268,6 +281,7 @@ public sealed class QuotaRateLimiter : RateLimiter
             return;
         }
 
+        Attempt? attempt = null;
         try
         {
             QuotaOptions options;
@@ -280,6 +294,14 @@ public sealed class QuotaRateLimiter : RateLimiter
                 }
 
                 options = _options.Get(_resource);
+                if (_mode == QuotaMode.Leased && _lease is { } held && _timeProvider.GetUtcNow() >= held.Expiry)
+                {
+                    // The lease ran out before a refresh succeeded: the static limit applies from now, not from
+                    // whenever the store answers.
+                    _mode = QuotaMode.Degraded;
+                    ApplyLimit(options.StaticLimit, options);
+                }
+
                 var now = _timeProvider.GetTimestamp();
                 Volatile.Write(ref _lastRefreshStart, now);
                 var elapsed = _timeProvider.GetElapsedTime(_demandSince, now).TotalSeconds;
@@ -297,17 +319,47 @@ public sealed class QuotaRateLimiter : RateLimiter
                 request = new QuotaRequest(_resource, _clientId, wants, _lease?.Granted ?? 0);
             }
 
+            // The store's token is cancelled after StoreTimeout, and the client does not wait for the store to honour
+            // it: when the timer fires, the attempt fails right there (and the next refresh may start), whether or not
+            // the store ever answers. Its late answer is ignored.
+            attempt = new Attempt(this, options);
             QuotaLease lease;
             try
             {
-                using var timeout = new CancellationTokenSource(options.StoreTimeout, _timeProvider);
-                lease = await _store.AcquireAsync(request, timeout.Token).ConfigureAwait(false);
+                var call = _store.AcquireAsync(request, attempt.Timeout.Token);
+                if (!call.IsCompleted)
+                {
+                    attempt.TimeOutOnTheClientSide();
+                }
+
+                lease = await call.ConfigureAwait(false);
             }
 #pragma warning disable CA1031 // Any store failure (network, timeout, a bad answer) means "unreachable": back off and degrade.
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                OnStoreFailure(ex, options);
+                if (attempt.TryResolve())
+                {
+                    OnStoreFailure(attempt.Timeout.IsCancellationRequested ? attempt.TimedOut() : ex, options);
+                }
+
+                return;
+            }
+
+            if (!attempt.TryResolve())
+            {
+                return; // timed out already: that failure stands.
+            }
+
+            var untilExpiry = lease.Expiry - _timeProvider.GetUtcNow();
+            if (untilExpiry <= TimeSpan.Zero)
+            {
+                // Expired on arrival: the store's clock and ours disagree. Refreshing at once would only bring another
+                // such lease (a storm of store calls); count it as a failure instead: degrade and back off.
+                OnStoreFailure(new RedBookException(new RedBookError(
+                    ErrorCode.FailedPrecondition,
+                    QuotaConstants.LeaseExpiredReason,
+                    $"The quota store's lease for '{_resource}' expired at {lease.Expiry:O}, {-untilExpiry} before it arrived by this client's clock ({_timeProvider.GetUtcNow():O}); the clocks disagree.")), options);
                 return;
             }
 
@@ -323,14 +375,50 @@ public sealed class QuotaRateLimiter : RateLimiter
                 _mode = QuotaMode.Leased;
                 LastError = null;
                 ApplyLimit(lease.Granted, options);
-                var untilExpiry = lease.Expiry - _timeProvider.GetUtcNow();
+
+                // Well before expiry, but never sooner than MinBackoff: a lease about to expire must not make the
+                // client call the store in a loop.
                 var next = lease.RefreshInterval < untilExpiry ? lease.RefreshInterval : untilExpiry / 2;
-                _refreshTimer.Change(next > TimeSpan.Zero ? next : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+                _refreshTimer.Change(TimerDuration.Clamp(next < options.MinBackoff ? options.MinBackoff : next), Timeout.InfiniteTimeSpan);
             }
         }
         finally
         {
-            Volatile.Write(ref _refreshing, 0);
+            attempt?.Timeout.Dispose();
+            if (attempt is null || attempt.Release())
+            {
+                Volatile.Write(ref _refreshing, 0);
+            }
+        }
+    }
+
+    /// <summary>One store call: its timeout, and whoever settles it first (the answer or the timeout) owns the outcome.</summary>
+    private sealed class Attempt(QuotaRateLimiter owner, QuotaOptions options)
+    {
+        private int _resolved;
+        private int _released;
+
+        public CancellationTokenSource Timeout { get; } = TimerDuration.CancelAfter(options.StoreTimeout, owner._timeProvider);
+
+        public bool TryResolve() => Interlocked.Exchange(ref _resolved, 1) == 0;
+
+        /// <summary>True for the first caller: it clears the owner's refreshing flag.</summary>
+        public bool Release() => Interlocked.Exchange(ref _released, 1) == 0;
+
+        public TimeoutException TimedOut() => new($"The quota store did not answer for '{owner._resource}' within {options.StoreTimeout}.");
+
+        public void TimeOutOnTheClientSide() => Timeout.Token.UnsafeRegister(static s => ((Attempt)s!).OnTimeout(), this);
+
+        private void OnTimeout()
+        {
+            if (TryResolve())
+            {
+                owner.OnStoreFailure(TimedOut(), options);
+                if (Release())
+                {
+                    Volatile.Write(ref owner._refreshing, 0);
+                }
+            }
         }
     }
 
@@ -363,7 +451,7 @@ public sealed class QuotaRateLimiter : RateLimiter
                 backoff = lease.Expiry - now;
             }
 
-            _refreshTimer.Change(backoff, Timeout.InfiniteTimeSpan);
+            _refreshTimer.Change(TimerDuration.Clamp(backoff), Timeout.InfiniteTimeSpan);
         }
     }
 

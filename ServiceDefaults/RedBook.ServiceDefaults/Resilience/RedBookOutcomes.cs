@@ -5,6 +5,7 @@ using Polly;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 using RedBook.ServiceDefaults.Errors;
+using RedBook.ServiceDefaults.Internal;
 
 namespace RedBook.ServiceDefaults.Resilience;
 
@@ -90,7 +91,7 @@ public static class RedBookOutcomes
     /// <summary>
     /// The server's pushback: null when there is none; a negative <see cref="TimeSpan"/> when the server asked not
     /// to retry (a negative or unparseable <c>grpc-retry-pushback-ms</c>, or a negative <c>retry_after_ms</c>);
-    /// otherwise the delay to wait before the retry. Reads <see cref="ErrorMetadataKeys.RetryAfterMs"/> of a
+    /// otherwise the delay to wait before the retry, at most what a timer holds (about 49.7 days). Reads <see cref="ErrorMetadataKeys.RetryAfterMs"/> of a
     /// <see cref="RedBookException"/>, and <c>grpc-retry-pushback-ms</c> or <c>Retry-After</c> (delta seconds) of a
     /// response.
     /// </summary>
@@ -113,7 +114,7 @@ public static class RedBookOutcomes
 
             if (response.Headers.RetryAfter is RetryConditionHeaderValue { Delta: { } delta })
             {
-                return delta;
+                return delta < TimeSpan.Zero ? Timeout.InfiniteTimeSpan : TimerDuration.Clamp(delta);
             }
         }
 
@@ -122,7 +123,7 @@ public static class RedBookOutcomes
 
     private static TimeSpan ParsePushback(string value)
         => long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var ms) && ms >= 0
-            ? TimeSpan.FromMilliseconds(ms)
+            ? (ms < TimerDuration.Max.TotalMilliseconds ? TimeSpan.FromMilliseconds(ms) : TimerDuration.Max)
             : Timeout.InfiniteTimeSpan; // negative or unparseable: the server asks us not to retry (gRPC A6).
 
     private static bool HasOverloadedReason(HttpResponseMessage response)

@@ -1,5 +1,6 @@
 using Polly;
 using Polly.Telemetry;
+using RedBook.ServiceDefaults.Internal;
 using RedBook.ServiceDefaults.Resilience;
 
 namespace RedBook.ServiceDefaults.Retry;
@@ -105,7 +106,7 @@ internal sealed class BudgetedRetryResilienceStrategy<T> : ResilienceStrategy<T>
             {
                 try
                 {
-                    await Task.Delay(delay, _timeProvider, context.CancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
+                    await TimerDuration.Delay(delay, _timeProvider, context.CancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
                 }
                 catch (OperationCanceledException ex)
                 {

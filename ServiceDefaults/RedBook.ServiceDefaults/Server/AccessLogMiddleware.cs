@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -78,8 +79,11 @@ internal sealed class AccessLogMiddleware
         var elapsed = _timeProvider.GetElapsedTime(start);
         var response = context.Response;
         var status = failed ? StatusCodes.Status500InternalServerError : response.StatusCode;
-        var code = ErrorCodeOf(response, status);
-        string? reason = response.Headers.TryGetValue(RedBookHeaders.ErrorReason, out var reasonHeader) ? reasonHeader.ToString() : null;
+        var code = ErrorCodeOf(context, response, status);
+        var trailers = context.Features.Get<IHttpResponseTrailersFeature>()?.Trailers;
+        string? reason = response.Headers.TryGetValue(RedBookHeaders.ErrorReason, out var reasonHeader) ? reasonHeader.ToString()
+            : trailers is not null && trailers.TryGetValue(RedBookHeaders.ErrorReason, out var reasonTrailer) ? reasonTrailer.ToString()
+            : null;
         var metadata = context.Features.Get<RequestMetadata>();
         var caller = metadata?.CallerApp ?? RedMetrics.UnknownPeer;
         var endpoint = context.GetEndpoint();
@@ -143,7 +147,12 @@ internal sealed class AccessLogMiddleware
         AccessLog.RequestDebug(_logger, request.Method, route, status, codeName, reason, elapsed.TotalMilliseconds, caller, traceId, configName, url, parameters, body, location);
     }
 
-    private static ErrorCode ErrorCodeOf(HttpResponse response, int status)
+    /// <summary>
+    /// The canonical code of a finished request: <c>x-redbook-code</c>, else a gRPC call's <c>grpc-status</c> (in the
+    /// trailers, or in the headers of a trailers-only response: a gRPC call's HTTP status is 200 whatever its outcome),
+    /// else the HTTP status.
+    /// </summary>
+    internal static ErrorCode ErrorCodeOf(HttpContext context, HttpResponse response, int status)
     {
         if (response.Headers.TryGetValue(RedBookHeaders.ErrorCode, out var header)
             && ErrorCodeMapping.TryParse(header.ToString(), out var code))
@@ -151,8 +160,22 @@ internal sealed class AccessLogMiddleware
             return code;
         }
 
+        if (context.Features.Get<IHttpResponseTrailersFeature>()?.Trailers is { } trailers
+            && trailers.TryGetValue(GrpcStatusHeader, out var trailer)
+            && ErrorCodeMapping.TryParse(trailer.ToString(), out code))
+        {
+            return code;
+        }
+
+        if (response.Headers.TryGetValue(GrpcStatusHeader, out var grpcStatus) && ErrorCodeMapping.TryParse(grpcStatus.ToString(), out code))
+        {
+            return code;
+        }
+
         return ErrorCodeMapping.FromHttpStatus(status);
     }
+
+    private const string GrpcStatusHeader = "grpc-status";
 
     private static string Parameters(HttpContext context)
     {

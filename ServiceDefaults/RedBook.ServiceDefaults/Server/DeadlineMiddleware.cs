@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.Extensions.Options;
 using RedBook.ServiceDefaults.Deadline;
 using RedBook.ServiceDefaults.Errors;
+using RedBook.ServiceDefaults.Internal;
 
 namespace RedBook.ServiceDefaults.Server;
 
@@ -11,8 +12,9 @@ namespace RedBook.ServiceDefaults.Server;
 /// <see cref="RedBookServerOptions.MaxTimeout"/>), else the endpoint's own timeout, else
 /// <see cref="RedBookServerOptions.DefaultTimeout"/>. The deadline becomes <see cref="RequestDeadline.Current"/>
 /// (which the client pipeline propagates and shrinks) and cancels <see cref="HttpContext.RequestAborted"/> when it
-/// passes, so the handler's work stops. A malformed header gets 400 INVALID_ARGUMENT naming it; an already-expired one
-/// gets 504 without running the handler. Probes and governance requests without the header get no default deadline:
+/// passes, so the handler's work stops. A malformed header gets 400 INVALID_ARGUMENT naming it; one below 1 ms (zero, or
+/// less than a timer measures) gets 504 without running the handler; one longer than a timer holds (about 49.7 days)
+/// is shortened to it. Probes and governance requests without the header get no default deadline:
 /// the prober's own timeout governs them.
 /// </summary>
 /// <remarks>
@@ -25,6 +27,9 @@ namespace RedBook.ServiceDefaults.Server;
 /// </remarks>
 internal sealed class DeadlineMiddleware
 {
+    /// <summary>The shortest caller deadline worth starting on: a timer measures whole milliseconds.</summary>
+    internal static readonly TimeSpan MinimumTimeout = TimeSpan.FromMilliseconds(1);
+
     private readonly RequestDelegate _next;
     private readonly IOptionsMonitor<RedBookServerOptions> _options;
     private readonly TimeProvider _timeProvider;
@@ -70,9 +75,11 @@ internal sealed class DeadlineMiddleware
         {
             return RedBookProblemDetails.WriteAsync(context, GrpcTimeout.Validate(header[0])!);
         }
-        else if (timeout <= TimeSpan.Zero)
+        else if (timeout < MinimumTimeout)
         {
-            return RedBookProblemDetails.WriteAsync(context, RedBookErrors.DeadlineExceeded("The request arrived with no time left (grpc-timeout is zero)."));
+            // Zero, or less than a timer measures: 1n parses to no ticks at all, 999u to a timer that fires at once.
+            return RedBookProblemDetails.WriteAsync(context, RedBookErrors.DeadlineExceeded(
+                $"The request arrived with no time left to act on: grpc-timeout '{header[0]}' is below the 1 ms the server's timers measure."));
         }
         else if (options.MaxTimeout > TimeSpan.Zero && timeout > options.MaxTimeout)
         {
@@ -129,8 +136,11 @@ internal sealed class DeadlineMiddleware
 
     private async Task RunAsync(HttpContext context, TimeSpan timeout)
     {
+        // A deadline longer than a timer holds (about 49.7 days; grpc-timeout goes up to 11,400 years) is shortened to
+        // it, so the deadline the handler reads and the timer that cancels it agree.
+        timeout = TimerDuration.Clamp(timeout);
         var deadline = RequestDeadline.After(timeout, _timeProvider);
-        using var deadlineSource = new CancellationTokenSource(timeout, _timeProvider);
+        using var deadlineSource = TimerDuration.CancelAfter(timeout, _timeProvider);
         var original = context.RequestAborted;
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(original, deadlineSource.Token);
         context.Features.Set<IRequestDeadlineFeature>(new RequestDeadlineFeature(deadline, deadlineSource.Token));

@@ -11,7 +11,7 @@ namespace RedBook.ServiceDefaults.Server;
 /// a <see cref="RedBookException"/> becomes its ProblemDetails (translated by <see cref="RedBookErrorTranslation"/>
 /// when it came from a dependency); a cancellation caused by the deadline becomes 504 DEADLINE_EXCEEDED; a
 /// cancellation by the client becomes 499 with no body; <see cref="BadHttpRequestException"/> becomes
-/// INVALID_ARGUMENT; anything else becomes INTERNAL with only the trace id, the exception going to the log.
+/// INVALID_ARGUMENT with Kestrel's 4xx status (413 too large, 408 too slow); anything else becomes INTERNAL with only the trace id, the exception going to the log.
 /// </summary>
 internal sealed class RedBookErrorMiddleware
 {
@@ -104,10 +104,7 @@ internal sealed class RedBookErrorMiddleware
                 context.Response.StatusCode = ClientClosedRequest;
                 return;
             case BadHttpRequestException bad:
-                error = new RedBookError(
-                    bad.StatusCode == StatusCodes.Status400BadRequest ? ErrorCode.InvalidArgument : ErrorCodeMapping.FromHttpStatus(bad.StatusCode),
-                    WellKnownReasons.BadRequest,
-                    bad.Message);
+                error = FromBadRequest(bad);
                 ServerLog.RedBookError(_logger, error.Code, error.Reason, error.Message, traceId);
                 break;
             default:
@@ -117,6 +114,27 @@ internal sealed class RedBookErrorMiddleware
         }
 
         await RedBookProblemDetails.WriteAsync(context, error).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// What the server itself refused about the request (Kestrel's <see cref="BadHttpRequestException"/>): the
+    /// client's fault, so <see cref="ErrorCode.InvalidArgument"/> with Kestrel's own 4xx status and a reason that
+    /// says which: 413 <see cref="WellKnownReasons.PayloadTooLarge"/> (body over <c>MaxRequestBodySize</c>), 408
+    /// <see cref="WellKnownReasons.RequestTimeout"/> (body below <c>MinRequestBodyDataRate</c>), otherwise
+    /// <see cref="WellKnownReasons.BadRequest"/>.
+    /// </summary>
+    internal static RedBookError FromBadRequest(BadHttpRequestException bad)
+    {
+        var reason = bad.StatusCode switch
+        {
+            StatusCodes.Status413PayloadTooLarge => WellKnownReasons.PayloadTooLarge,
+            StatusCodes.Status408RequestTimeout => WellKnownReasons.RequestTimeout,
+            _ => WellKnownReasons.BadRequest,
+        };
+        return new RedBookError(ErrorCode.InvalidArgument, reason, bad.Message)
+        {
+            HttpStatus = bad.StatusCode is >= 400 and < 500 ? bad.StatusCode : StatusCodes.Status400BadRequest,
+        };
     }
 
     private static void ResetResponse(HttpContext context)

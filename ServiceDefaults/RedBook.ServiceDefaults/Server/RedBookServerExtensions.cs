@@ -26,6 +26,7 @@ namespace RedBook.ServiceDefaults.Server;
 /// <list type="number">
 /// <item>access log, RED metrics and span tags (<see cref="AccessLogMiddleware"/>): sees every outcome below;</item>
 /// <item>errors (<see cref="RedBookErrorMiddleware"/>): any exception becomes the error model;</item>
+/// <item>the management port's filter: there, everything but health and governance is a 404;</item>
 /// <item>shutdown gate (<see cref="ShutdownGateMiddleware"/>): 503 once shutdown began, counts the in-flight;</item>
 /// <item>metadata (<see cref="MetadataMiddleware"/>): 400 over the limits, else ambient;</item>
 /// <item>deadline (<see cref="DeadlineMiddleware"/>): 400 when malformed, else ambient and cancelling;</item>
@@ -68,27 +69,42 @@ internal static class RedBookServerExtensions
 
     public static WebApplication UseRedBookServer(this WebApplication app)
     {
-        var management = app.Services.GetRequiredService<IOptions<ManagementOptions>>().Value;
-        Func<HttpContext, bool> isInfrastructure = context => IsInfrastructure(context, management.Port);
-        app.UseMiddleware<DeadlineMiddleware>(isInfrastructure, DeadlineStage.EndpointDefault);
+        app.UseMiddleware<DeadlineMiddleware>(s_isInfrastructure, DeadlineStage.EndpointDefault);
         app.UseRateLimiter();
         app.MapRedBookGovernance();
         return app;
     }
 
-    /// <summary>True for requests the shutdown gate lets through: probes and governance.</summary>
-    internal static bool IsInfrastructure(HttpContext context, int? managementPort)
-    {
-        if (managementPort is { } port && context.Connection.LocalPort == port)
-        {
-            return true;
-        }
+    private static readonly Func<HttpContext, bool> s_isInfrastructure = IsInfrastructure;
 
+    /// <summary>
+    /// True for the platform's own endpoints, on any port: the probes (<c>/health</c>, <c>/alive</c>) and governance
+    /// (<c>/_redbook/*</c>). The shutdown gate lets them through and they get no default deadline; they are all the
+    /// management port serves.
+    /// </summary>
+    internal static bool IsInfrastructure(HttpContext context)
+    {
         var path = context.Request.Path;
         return path.Equals(Microsoft.Extensions.Hosting.RedBookServiceDefaultsExtensions.HealthPath, StringComparison.OrdinalIgnoreCase)
             || path.Equals(Microsoft.Extensions.Hosting.RedBookServiceDefaultsExtensions.AlivePath, StringComparison.OrdinalIgnoreCase)
             || path.StartsWithSegments(ManagementOptions.PathPrefix, StringComparison.OrdinalIgnoreCase);
     }
+
+    /// <summary>
+    /// On the management port, everything but <see cref="IsInfrastructure"/> is a 404, as if the application's
+    /// endpoints did not exist there (they answer on the public port only).
+    /// </summary>
+    internal static void UseManagementPortFilter(this IApplicationBuilder app, int managementPort) =>
+        app.Use((context, next) =>
+        {
+            if (context.Connection.LocalPort != managementPort || IsInfrastructure(context))
+            {
+                return next(context);
+            }
+
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return Task.CompletedTask;
+        });
 }
 
 /// <summary>
@@ -113,9 +129,14 @@ internal sealed class RedBookServerStartupFilter(IOptions<ManagementOptions> man
             addresses.Add(string.Create(CultureInfo.InvariantCulture, $"http://{options.Host}:{port}"));
         }
 
-        Func<HttpContext, bool> isInfrastructure = context => RedBookServerExtensions.IsInfrastructure(context, options.Port);
+        Func<HttpContext, bool> isInfrastructure = RedBookServerExtensions.IsInfrastructure;
         app.UseMiddleware<AccessLogMiddleware>();
         app.UseMiddleware<RedBookErrorMiddleware>();
+        if (options.Port is { } managementPort)
+        {
+            app.UseManagementPortFilter(managementPort);
+        }
+
         app.UseMiddleware<ShutdownGateMiddleware>(isInfrastructure);
         app.UseMiddleware<MetadataMiddleware>();
         app.UseMiddleware<DeadlineMiddleware>(isInfrastructure, DeadlineStage.CallerHeader);

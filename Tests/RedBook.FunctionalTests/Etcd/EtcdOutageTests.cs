@@ -38,7 +38,7 @@ public sealed class EtcdOutageTests(EtcdOutageFixture fixture, ITestOutputHelper
 
             try
             {
-                await http.GetStringAsync(endpoints[0].Address);
+                await http.GetStringAsync(endpoints[0].ToUri(Uri.UriSchemeHttp));
             }
             catch (HttpRequestException)
             {

@@ -176,10 +176,11 @@ public sealed class EtcdProcess : IAsyncDisposable
     }
 
     /// <summary>A client of our own library against this member.</summary>
-    internal EtcdClient CreateClient(string? username = null, string? password = null)
+    internal EtcdClient CreateClient(string? username = null, string? password = null, Action<EtcdOptions>? configure = null)
     {
         var options = new EtcdOptions { Username = username, Password = password, RetryBackoffInitial = TimeSpan.FromMilliseconds(50), RetryBackoffMax = TimeSpan.FromMilliseconds(500) };
         options.Endpoints.Add(Endpoint);
+        configure?.Invoke(options);
         return new EtcdClient(() => options, TimeProvider.System, handler: CreateTrustingHandler());
     }
 

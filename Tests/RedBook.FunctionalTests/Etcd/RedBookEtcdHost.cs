@@ -1,3 +1,4 @@
+using Microsoft.Extensions.ServiceDiscovery;
 using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -6,7 +7,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using RedBook.ServiceDefaults.Discovery;
 using RedBook.ServiceDefaults.Etcd.Discovery;
 using RedBook.ServiceDefaults.Etcd.Registry;
 
@@ -31,7 +31,8 @@ internal sealed class RedBookEtcdHost : IAsyncDisposable
 
     internal EtcdServiceDiscoveryProvider Discovery => App.Services.GetRequiredService<EtcdServiceDiscoveryProvider>();
 
-    public IServiceDiscoveryProvider DiscoveryContract => App.Services.GetServices<IServiceDiscoveryProvider>().OfType<EtcdServiceDiscoveryProvider>().Single();
+    /// <summary>The registry as service discovery sees it: the view behind the registered etcd endpoint provider.</summary>
+    internal IServiceRegistryView DiscoveryContract => App.Services.GetServices<IServiceEndpointProviderFactory>().OfType<EtcdServiceEndpointProviderFactory>().Single().Registry;
 
     public static async Task<RedBookEtcdHost> StartAsync(string etcdEndpoint, string serviceName, IDictionary<string, string?>? settings = null, Action<RedBook.ServiceDefaults.Etcd.Configuration.EtcdConfigurationOptions>? configureSource = null)
     {

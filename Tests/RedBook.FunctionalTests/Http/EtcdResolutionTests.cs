@@ -1,3 +1,5 @@
+using Microsoft.Extensions.ServiceDiscovery;
+using RedBook.ServiceDefaults.Etcd.Discovery;
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,7 +29,7 @@ public sealed class EtcdResolutionTests(EtcdFixture fixture)
         {
             ["RedBook:Clients:Defaults:Deadline:DefaultTimeout"] = "00:00:05",
         }).Build());
-        services.AddSingleton(observer.DiscoveryContract);
+        services.AddSingleton<IServiceEndpointProviderFactory>(new EtcdServiceEndpointProviderFactory(observer.DiscoveryContract));
         services.AddHttpClient("svc").AddRedBookPipeline();
         await using var provider = services.BuildServiceProvider();
         var client = provider.GetRequiredService<IHttpClientFactory>().CreateClient("svc");

@@ -60,6 +60,20 @@ public class BbrRateLimiterTests
         }
     }
 
+    /// <summary>
+    /// aegis's window kept alive for 10 s (maxInFlight 54), 80 requests held, and one request dropped at
+    /// <paramref name="cpu"/>: the limiter is in its cool-down from now.
+    /// </summary>
+    private (BbrRateLimiter Limiter, List<RateLimitLease> Held) DroppedOnce(int cpu)
+    {
+        var limiter = Create(new BbrOptions { Window = TimeSpan.FromSeconds(10), Buckets = 100, CpuThreshold = 800 });
+        FillAegisWindow(limiter);
+        var held = Hold(limiter, 80);
+        _cpu.Usage = cpu;
+        Assert.False(limiter.AttemptAcquire().IsAcquired);
+        return (limiter, held);
+    }
+
     private static List<RateLimitLease> Hold(BbrRateLimiter limiter, int count)
     {
         var held = new List<RateLimitLease>();
@@ -155,11 +169,8 @@ public class BbrRateLimiterTests
     [Fact]
     public void AttemptAcquire_CpuBelowThresholdWithinCoolDownButInFlightBelowMax_Admits()
     {
-        using var limiter = Create(new BbrOptions { Window = TimeSpan.FromSeconds(10), Buckets = 100, CpuThreshold = 800 });
-        FillAegisWindow(limiter);
-        var held = Hold(limiter, 80);
-        _cpu.Usage = 900;
-        Assert.False(limiter.AttemptAcquire().IsAcquired);
+        var (limiter, held) = DroppedOnce(cpu: 900);
+        using var _ = limiter;
 
         _cpu.Usage = 100;
         held.Skip(40).ToList().ForEach(l => l.Dispose());   // 40 in flight, maxInFlight 54
@@ -173,11 +184,8 @@ public class BbrRateLimiterTests
     public void AttemptAcquire_CpuBelowThresholdAfterCoolDown_Admits()
     {
         // A 10 s window keeps the statistics (maxInFlight 54) alive across the 2 s wait, as aegis's test intends.
-        using var limiter = Create(new BbrOptions { Window = TimeSpan.FromSeconds(10), Buckets = 100, CpuThreshold = 800 });
-        FillAegisWindow(limiter);
-        var held = Hold(limiter, 80);
-        _cpu.Usage = 800;
-        Assert.False(limiter.AttemptAcquire().IsAcquired);
+        var (limiter, held) = DroppedOnce(cpu: 800);
+        using var _ = limiter;
 
         _time.Advance(TimeSpan.FromSeconds(2));
         _cpu.Usage = 700;
@@ -191,11 +199,8 @@ public class BbrRateLimiterTests
     [Fact]
     public void AttemptAcquire_CoolDownRunsFromLastDrop_NotFirst()
     {
-        using var limiter = Create(new BbrOptions { Window = TimeSpan.FromSeconds(10), Buckets = 100, CpuThreshold = 800 });
-        FillAegisWindow(limiter);
-        var held = Hold(limiter, 80);
-        _cpu.Usage = 900;
-        Assert.False(limiter.AttemptAcquire().IsAcquired);   // first drop at t
+        var (limiter, held) = DroppedOnce(cpu: 900);   // first drop at t
+        using var _ = limiter;
         _time.Advance(TimeSpan.FromMilliseconds(800));
         Assert.False(limiter.AttemptAcquire().IsAcquired);   // last drop at t + 0.8 s
 
@@ -204,6 +209,30 @@ public class BbrRateLimiterTests
 
         Assert.False(limiter.AttemptAcquire().IsAcquired);
         _time.Advance(TimeSpan.FromMilliseconds(200));       // 1.1 s after the last drop
+        using var lease = limiter.AttemptAcquire();
+        Assert.True(lease.IsAcquired);
+        held.ForEach(l => l.Dispose());
+    }
+
+    [Fact]
+    public void AttemptAcquire_ZeroPermitProbeWhileOverloaded_ReportsTheStateWithoutSheddingOrRestartingTheCoolDown()
+    {
+        var (limiter, held) = DroppedOnce(cpu: 900);   // a real drop at t
+        using var _ = limiter;
+        _time.Advance(TimeSpan.FromMilliseconds(800));
+
+        using (var probe = limiter.AttemptAcquire(0))         // a status probe at t + 0.8 s, CPU still high
+        {
+            Assert.False(probe.IsAcquired);                   // it reports that a request would be shed now
+            Assert.True(probe.TryGetMetadata(OverloadLeaseMetadata.Reason, out var reason));
+            Assert.Equal(WellKnownReasons.Overloaded, reason);
+        }
+
+        Assert.Equal(1, limiter.ShedCount);                   // but it is no shed
+        Assert.Equal(1, limiter.GetStatistics()!.TotalFailedLeases);
+        _cpu.Usage = 100;
+        _time.Advance(TimeSpan.FromMilliseconds(300));       // t + 1.1 s: the cool-down ran from the real drop
+
         using var lease = limiter.AttemptAcquire();
         Assert.True(lease.IsAcquired);
         held.ForEach(l => l.Dispose());

@@ -97,6 +97,58 @@ public class DeadlineResilienceStrategyTests
     }
 
     [Theory]
+    [InlineData(1193.0)]        // hours: under the 49.7 days a timer holds
+    [InlineData(1194.0)]        // over it
+    [InlineData(99_999_999.0)]  // the longest grpc-timeout
+    public async Task Execute_InheritedDeadlineLongerThanATimerHolds_BudgetIsTheLongestATimerHolds(double hours)
+    {
+        var pipeline = Build();
+        var probe = new Probe(_time);
+        using (RequestDeadline.Begin(TimeSpan.FromHours(hours), _time))
+        {
+            await ExecuteProbe(pipeline, probe);
+        }
+
+        var expected = TimeSpan.FromHours(hours) - TimeSpan.FromMilliseconds(5);
+        Assert.Equal(expected < ManualTimeProvider.MaxTimerDelay ? expected : ManualTimeProvider.MaxTimerDelay, probe.Seen);
+    }
+
+    [Fact]
+    public async Task Execute_InheritedDeadlineAtTheEndOfTime_CallsAndCancelsAtTheTimersLimit()
+    {
+        var pipeline = Build();
+        var context = ResilienceContextPool.Shared.Get();
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (RequestDeadline.Begin(RequestDeadline.AtTimestamp(long.MaxValue - 1)))
+        {
+            var pending = pipeline.ExecuteAsync(
+                static async (ctx, state) =>
+                {
+                    try
+                    {
+                        await Task.Delay(Timeout.InfiniteTimeSpan, state.Time, ctx.CancellationToken);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        state.Cancelled.TrySetResult();
+                        throw;
+                    }
+                },
+                context,
+                (Time: (TimeProvider)_time, Cancelled: cancelled)).AsTask();
+
+            _time.Advance(ManualTimeProvider.MaxTimerDelay - TimeSpan.FromMilliseconds(1));
+            Assert.False(cancelled.Task.IsCompleted);
+            _time.Advance(TimeSpan.FromMilliseconds(1));
+            await cancelled.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            var error = await Assert.ThrowsAsync<RedBookException>(() => pending);
+            Assert.Equal(ErrorCode.DeadlineExceeded, error.Error.Code);
+        }
+
+        ResilienceContextPool.Shared.Return(context);
+    }
+
+    [Theory]
     [InlineData(5.0)] // budget 0 ms
     [InlineData(5.9)] // budget 0.9 ms, below the 1 ms minimum
     [InlineData(0.0)] // already expired

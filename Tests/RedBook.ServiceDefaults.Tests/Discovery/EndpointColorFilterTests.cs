@@ -1,14 +1,16 @@
+using Microsoft.Extensions.ServiceDiscovery;
 using RedBook.ServiceDefaults.Discovery;
+using RedBook.ServiceDefaults.Tests.Testing;
 
 namespace RedBook.ServiceDefaults.Tests.Discovery;
 
 public sealed class EndpointColorFilterTests
 {
-    private static ServiceEndpoint Endpoint(string id, string? color = null) => new(new Uri($"http://{id}:80"), id) { Color = color };
+    private static ServiceEndpoint Endpoint(string id, string? color = null) => TestEndpoints.Create($"http://{id}:80", id, color);
 
     private static readonly ServiceEndpoint[] s_mixed = [Endpoint("a"), Endpoint("b", "red"), Endpoint("c"), Endpoint("d", "RED"), Endpoint("e", "blue")];
 
-    private static string[] Ids(IReadOnlyList<ServiceEndpoint> endpoints) => endpoints.Select(e => e.InstanceId).ToArray();
+    private static string[] Ids(IReadOnlyList<ServiceEndpoint> endpoints) => endpoints.Select(e => e.Id()!).ToArray();
 
     [Fact]
     public void Filter_UncoloredRequest_GetsOnlyUncoloredInstances() =>

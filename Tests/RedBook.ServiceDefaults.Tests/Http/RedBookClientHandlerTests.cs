@@ -2,13 +2,14 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Primitives;
-using RedBook.ServiceDefaults.Discovery;
+using System.Diagnostics.CodeAnalysis;
+using Microsoft.Extensions.ServiceDiscovery;
 using RedBook.ServiceDefaults.Deadline;
 using RedBook.ServiceDefaults.Errors;
 using RedBook.ServiceDefaults.Http;
 using RedBook.ServiceDefaults.LoadBalancing;
 using RedBook.ServiceDefaults.Metadata;
+using RedBook.ServiceDefaults.Tests.Testing;
 
 namespace RedBook.ServiceDefaults.Tests.Http;
 
@@ -35,20 +36,38 @@ public class RedBookClientHandlerTests
         }
     }
 
-    /// <summary>Stands in for a registry (etcd) that knows instance colours.</summary>
-    private sealed class ColouredRegistry : IServiceDiscoveryProvider
+    /// <summary>Stands in for a registry (etcd) that knows instance colours: an endpoint provider of service discovery.</summary>
+    private sealed class ColouredRegistry : IServiceEndpointProviderFactory
     {
-        public IReadOnlyList<ServiceEndpoint> GetEndpoints(string serviceName) => serviceName switch
+        public bool TryCreateProvider(ServiceEndpointQuery query, [NotNullWhen(true)] out IServiceEndpointProvider? provider)
         {
-            "feed" => [new(new Uri("http://10.0.0.1:80"), "feed-1"), new(new Uri("http://10.0.0.9:80"), "feed-9") { Color = "stress" }],
-            "canary" => [new(new Uri("http://10.0.1.1:80"), "canary-1") { Color = "canary" }],
-            _ => [],
-        };
+            ServiceEndpoint[] endpoints = query.ServiceName switch
+            {
+                "feed" => [TestEndpoints.Create("http://10.0.0.1:80", "feed-1"), TestEndpoints.Create("http://10.0.0.9:80", "feed-9", color: "stress")],
+                "canary" => [TestEndpoints.Create("http://10.0.1.1:80", "canary-1", color: "canary")],
+                _ => [],
+            };
+            provider = endpoints.Length > 0 ? new Provider(endpoints) : null;
+            return provider is not null;
+        }
 
-        public IChangeToken GetChangeToken(string serviceName) => new CancellationChangeToken(CancellationToken.None);
+        private sealed class Provider(ServiceEndpoint[] endpoints) : IServiceEndpointProvider
+        {
+            public ValueTask PopulateAsync(IServiceEndpointBuilder builder, CancellationToken cancellationToken)
+            {
+                foreach (var endpoint in endpoints)
+                {
+                    builder.Endpoints.Add(endpoint);
+                }
+
+                return default;
+            }
+
+            public ValueTask DisposeAsync() => default;
+        }
     }
 
-    private static (ServiceProvider Provider, RecordingHandler Network) Build(Dictionary<string, string?> values, IServiceDiscoveryProvider? registry = null)
+    private static (ServiceProvider Provider, RecordingHandler Network) Build(Dictionary<string, string?> values, IServiceEndpointProviderFactory? registry = null)
     {
         var network = new RecordingHandler();
         var services = new ServiceCollection();
@@ -76,7 +95,7 @@ public class RedBookClientHandlerTests
     public async Task SendAsync_LogicalName_RewritesToTheReplicasAndRestoresTheUri()
     {
         var (sp, network) = Build(TwoReplicas());
-        using var _ = sp;
+        await using var _ = sp;
         var client = sp.GetRequiredService<IHttpClientFactory>().CreateClient("feed");
 
         for (var i = 0; i < 4; i++)
@@ -94,7 +113,7 @@ public class RedBookClientHandlerTests
     public async Task SendAsync_UnknownService_ThrowsUnavailableUnknownService()
     {
         var (sp, network) = Build(TwoReplicas());
-        using var _ = sp;
+        await using var _ = sp;
         var client = sp.GetRequiredService<IHttpClientFactory>().CreateClient("feed");
 
         var ex = await Assert.ThrowsAsync<RedBookException>(() => client.GetAsync(new Uri("http://mall/products")));
@@ -109,7 +128,7 @@ public class RedBookClientHandlerTests
     public async Task SendAsync_ConcreteHost_PassesThroughUnresolved()
     {
         var (sp, network) = Build(TwoReplicas());
-        using var _ = sp;
+        await using var _ = sp;
         var client = sp.GetRequiredService<IHttpClientFactory>().CreateClient("feed");
 
         using var response = await client.GetAsync(new Uri("http://127.0.0.1:9/x"));
@@ -121,7 +140,7 @@ public class RedBookClientHandlerTests
     public async Task SendAsync_AmbientMetadataAndDeadline_ArePropagated()
     {
         var (sp, network) = Build(TwoReplicas());
-        using var _ = sp;
+        await using var _ = sp;
         var client = sp.GetRequiredService<IHttpClientFactory>().CreateClient("feed");
         var metadata = new RequestMetadata(new Dictionary<string, string> { [RedBookHeaders.Color] = "stress", [RedBookHeaders.UserId] = "42", ["x-md-global-tenant"] = "t1" }, callerApp: "gateway");
 
@@ -140,11 +159,33 @@ public class RedBookClientHandlerTests
         Assert.InRange(budget, TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(1995));
     }
 
+    [Theory]
+    [InlineData("1193H")]
+    [InlineData("1194H")]
+    [InlineData("99999999H")]
+    public async Task SendAsync_AmbientDeadlineLongerThanATimerHolds_SendsAndPropagatesTheLongestATimerHolds(string incoming)
+    {
+        var (sp, network) = Build(TwoReplicas());
+        await using var _ = sp;
+        var client = sp.GetRequiredService<IHttpClientFactory>().CreateClient("feed");
+        var limit = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
+        using (RequestDeadline.Begin(GrpcTimeout.Parse(incoming), TimeProvider.System))
+        {
+            using var response = await client.GetAsync(new Uri("http://feed/notes"));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        var sent = GrpcTimeout.Parse(Assert.Single(network.Sent).Headers[RedBookHeaders.GrpcTimeout]);
+        var expected = GrpcTimeout.Parse(incoming) < limit ? GrpcTimeout.Parse(incoming) : limit;
+        Assert.InRange(sent, expected - TimeSpan.FromMinutes(1), expected);
+    }
+
     [Fact]
     public async Task SendAsync_NoAmbientDeadline_SendsTheClientDefaultTimeout()
     {
         var (sp, network) = Build(TwoReplicas());
-        using var _ = sp;
+        await using var _ = sp;
         var client = sp.GetRequiredService<IHttpClientFactory>().CreateClient("feed");
 
         using var response = await client.GetAsync(new Uri("http://feed/notes"));
@@ -160,7 +201,7 @@ public class RedBookClientHandlerTests
         values["RedBook:Clients:feed:Metadata:Enabled"] = "false";
         values["RedBook:Clients:feed:Deadline:Enabled"] = "false";
         var (sp, network) = Build(values);
-        using var _ = sp;
+        await using var _ = sp;
         var client = sp.GetRequiredService<IHttpClientFactory>().CreateClient("feed");
 
         using (RequestMetadata.Use(new RequestMetadata(new Dictionary<string, string> { [RedBookHeaders.Color] = "stress" }, null)))
@@ -178,7 +219,7 @@ public class RedBookClientHandlerTests
     public async Task SendAsync_HandlerAddedTwice_RunsOnce()
     {
         var (sp, network) = Build(TwoReplicas());
-        using var _ = sp;
+        await using var _ = sp;
         var client = sp.GetRequiredService<IHttpClientFactory>().CreateClient("feed");
 
         using var response = await client.GetAsync(new Uri("http://feed/notes"));
@@ -206,7 +247,7 @@ public class RedBookClientHandlerTests
     public async Task SendAsync_IdempotentGetFailsOnce_RetriesOnTheOtherReplica()
     {
         var (sp, network) = Build(FastRetries());
-        using var _ = sp;
+        await using var _ = sp;
         network.Respond = (n, request) => n == 0 ? Unavailable() : new HttpResponseMessage(HttpStatusCode.OK);
         var client = sp.GetRequiredService<IHttpClientFactory>().CreateClient("feed");
 
@@ -221,7 +262,7 @@ public class RedBookClientHandlerTests
     public async Task SendAsync_PostWithoutIdempotencyKey_IsNotRetried()
     {
         var (sp, network) = Build(FastRetries());
-        using var _ = sp;
+        await using var _ = sp;
         network.Respond = (_, _) => Unavailable();
         var client = sp.GetRequiredService<IHttpClientFactory>().CreateClient("feed");
 
@@ -235,7 +276,7 @@ public class RedBookClientHandlerTests
     public async Task SendAsync_PostWithIdempotencyKey_IsRetried()
     {
         var (sp, network) = Build(FastRetries());
-        using var _ = sp;
+        await using var _ = sp;
         network.Respond = (n, _) => n == 0 ? Unavailable() : new HttpResponseMessage(HttpStatusCode.Created);
         var client = sp.GetRequiredService<IHttpClientFactory>().CreateClient("feed");
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("http://feed/orders")) { Content = new StringContent("{}") };
@@ -251,7 +292,7 @@ public class RedBookClientHandlerTests
     public async Task SendAsync_Overloaded_IsNeverRetriedAndReachesTheCaller()
     {
         var (sp, network) = Build(FastRetries());
-        using var _ = sp;
+        await using var _ = sp;
         network.Respond = (_, _) => Unavailable(WellKnownReasons.Overloaded);
         var client = sp.GetRequiredService<IHttpClientFactory>().CreateClient("feed");
 
@@ -268,7 +309,7 @@ public class RedBookClientHandlerTests
         var values = FastRetries();
         values["RedBook:Clients:feed:Retry:Enabled"] = "false";
         var (sp, network) = Build(values);
-        using var _ = sp;
+        await using var _ = sp;
         network.Respond = (_, _) => Unavailable();
         var client = sp.GetRequiredService<IHttpClientFactory>().CreateClient("feed");
 
@@ -284,7 +325,7 @@ public class RedBookClientHandlerTests
         values["RedBook:Clients:feed:Retry:Enabled"] = "false";
         values["RedBook:Clients:feed:Breaker:MinimumRequests"] = "5";
         var (sp, network) = Build(values);
-        using var _ = sp;
+        await using var _ = sp;
         network.Respond = (_, request) => request.RequestUri!.Host == "10.0.0.1" ? Unavailable() : new HttpResponseMessage(HttpStatusCode.OK);
         var client = sp.GetRequiredService<IHttpClientFactory>().CreateClient("feed");
         var rejected = 0;
@@ -312,7 +353,7 @@ public class RedBookClientHandlerTests
     public async Task SendAsync_Calls_RecordClientRedMetricsWithMethodPeerAndCode()
     {
         var (sp, network) = Build(FastRetries());
-        using var _ = sp;
+        await using var _ = sp;
         network.Respond = (n, _) => n == 0 ? new HttpResponseMessage(HttpStatusCode.OK) : new HttpResponseMessage(HttpStatusCode.NotFound);
         var client = sp.GetRequiredService<IHttpClientFactory>().CreateClient("feed");
         var seen = new List<(string Name, string Method, string Peer, string Code)>();
@@ -375,7 +416,7 @@ public class RedBookClientHandlerTests
     public async Task SendAsync_TrafficColour_PicksEndpointsOfThatColourOrTheBaseline(string? colour, string expectedHost)
     {
         var (sp, network) = Build(new() { ["RedBook:Clients:feed:Deadline:DefaultTimeout"] = "00:00:05" }, new ColouredRegistry());
-        using var _ = sp;
+        await using var _ = sp;
         var client = sp.GetRequiredService<IHttpClientFactory>().CreateClient("feed");
         var metadata = colour is null ? RequestMetadata.Empty : new RequestMetadata(new Dictionary<string, string> { [RedBookHeaders.Color] = colour }, null);
 
@@ -394,7 +435,7 @@ public class RedBookClientHandlerTests
     public async Task SendAsync_NoEndpointServesTheColour_ThrowsNoEndpoint()
     {
         var (sp, network) = Build(new() { ["RedBook:Clients:feed:Deadline:DefaultTimeout"] = "00:00:05" }, new ColouredRegistry());
-        using var _ = sp;
+        await using var _ = sp;
         var client = sp.GetRequiredService<IHttpClientFactory>().CreateClient("feed");
 
         var ex = await Assert.ThrowsAsync<RedBookException>(() => client.GetAsync(new Uri("http://canary/x")));

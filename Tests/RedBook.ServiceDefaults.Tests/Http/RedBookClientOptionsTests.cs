@@ -22,7 +22,7 @@ public class RedBookClientOptionsTests
     private static IConfigurationRoot Config(Dictionary<string, string?> values) => new ConfigurationBuilder().AddInMemoryCollection(values).Build();
 
     [Fact]
-    public void Get_ClientSection_LayersOverDefaults()
+    public async Task Get_ClientSection_LayersOverDefaults()
     {
         var config = Config(new()
         {
@@ -32,7 +32,7 @@ public class RedBookClientOptionsTests
             ["RedBook:Clients:feed:Retry:Enabled"] = "false",
             ["RedBook:Clients:feed:Breaker:K"] = "1.2",
         });
-        using var sp = Build(config);
+        await using var sp = Build(config);
         var monitor = sp.GetRequiredService<IOptionsMonitor<RedBookClientOptions>>();
 
         var feed = monitor.Get("feed");
@@ -49,9 +49,9 @@ public class RedBookClientOptionsTests
     }
 
     [Fact]
-    public void Get_NoConfiguration_EverythingOnWithLibraryDefaults()
+    public async Task Get_NoConfiguration_EverythingOnWithLibraryDefaults()
     {
-        using var sp = Build(Config([]));
+        await using var sp = Build(Config([]));
 
         var options = sp.GetRequiredService<IOptionsMonitor<RedBookClientOptions>>().Get("feed");
 
@@ -61,9 +61,9 @@ public class RedBookClientOptionsTests
     }
 
     [Fact]
-    public void Get_OutOfRangeValue_FailsWithTheSectionAndKey()
+    public async Task Get_OutOfRangeValue_FailsWithTheSectionAndKey()
     {
-        using var sp = Build(Config(new() { ["RedBook:Clients:feed:Retry:MaxAttempts"] = "50" }));
+        await using var sp = Build(Config(new() { ["RedBook:Clients:feed:Retry:MaxAttempts"] = "50" }));
 
         var ex = Assert.Throws<OptionsValidationException>(() => sp.GetRequiredService<IOptionsMonitor<RedBookClientOptions>>().Get("feed"));
 
@@ -76,9 +76,9 @@ public class RedBookClientOptionsTests
     [InlineData("ProbeInterval", "00:05:00")]
     [InlineData("RecoverySuccesses", "-1")]
     [InlineData("K", "0.5")]
-    public void Get_OutOfRangeBreakerKnob_FailsNamingIt(string key, string value)
+    public async Task Get_OutOfRangeBreakerKnob_FailsNamingIt(string key, string value)
     {
-        using var sp = Build(Config(new() { [$"RedBook:Clients:feed:Breaker:{key}"] = value }));
+        await using var sp = Build(Config(new() { [$"RedBook:Clients:feed:Breaker:{key}"] = value }));
 
         var ex = Assert.Throws<OptionsValidationException>(() => sp.GetRequiredService<IOptionsMonitor<RedBookClientOptions>>().Get("feed"));
 
@@ -99,9 +99,9 @@ public class RedBookClientOptionsTests
     }
 
     [Fact]
-    public void Validate_SectionForAnUnregisteredClient_FailsWithUnknownClient()
+    public async Task Validate_SectionForAnUnregisteredClient_FailsWithUnknownClient()
     {
-        using var sp = Build(Config(new() { ["RedBook:Clients:fede:Retry:Enabled"] = "false" }));
+        await using var sp = Build(Config(new() { ["RedBook:Clients:fede:Retry:Enabled"] = "false" }));
 
         var ex = Assert.Throws<OptionsValidationException>(() => sp.GetRequiredService<IOptions<RedBookClientOptions>>().Value);
 
@@ -111,9 +111,9 @@ public class RedBookClientOptionsTests
     }
 
     [Fact]
-    public void Validate_SectionsForRegisteredClients_Pass()
+    public async Task Validate_SectionsForRegisteredClients_Pass()
     {
-        using var sp = Build(
+        await using var sp = Build(
             Config(new()
             {
                 ["RedBook:Clients:Defaults:Retry:Enabled"] = "true",
@@ -132,10 +132,10 @@ public class RedBookClientOptionsTests
     }
 
     [Fact]
-    public void Get_ConfigurationReload_ClientSeesTheNewValues()
+    public async Task Get_ConfigurationReload_ClientSeesTheNewValues()
     {
         var config = Config(new() { ["RedBook:Clients:feed:Retry:Enabled"] = "true" });
-        using var sp = Build(config);
+        await using var sp = Build(config);
         var pipelines = sp.GetRequiredService<RedBookClientPipelines>();
         var before = pipelines.Get("feed");
 
@@ -149,10 +149,10 @@ public class RedBookClientOptionsTests
     }
 
     [Fact]
-    public void Get_ReloadThatDoesNotTouchTheClient_KeepsTheRuntime()
+    public async Task Get_ReloadThatDoesNotTouchTheClient_KeepsTheRuntime()
     {
         var config = Config(new() { ["RedBook:Clients:feed:Retry:Enabled"] = "true" });
-        using var sp = Build(config);
+        await using var sp = Build(config);
         var pipelines = sp.GetRequiredService<RedBookClientPipelines>();
         var before = pipelines.Get("feed");
 

@@ -124,6 +124,7 @@ public class GrpcBalancerAdapterTests
         using var balancer = new P2CBalancer<FakeSubchannel>("svc", new P2CBalancerOptions(), time, 7);
         var first = new FakeSubchannel("a", new DnsEndPoint("10.0.0.1", 80));
         balancer.UpdateEndpoints(GrpcBalancerAdapter.ToBalancerEndpoints([first], static s => s.Address));
+        balancer.Complete(balancer.Pick(), new PickFeedback(true, TimeSpan.Zero)); // the warm-up call, not sampled
         var pick = balancer.Pick();
         time.Advance(TimeSpan.FromMilliseconds(40));
         balancer.Complete(pick, PickFeedback.Succeeded);
@@ -135,7 +136,7 @@ public class GrpcBalancerAdapterTests
         var snapshot = balancer.GetSnapshot();
         Assert.Same(again, snapshot[0].Endpoint);
         Assert.Equal(0.040, snapshot[0].Latency.TotalSeconds, 6);
-        Assert.Equal(1, snapshot[0].Picks);
+        Assert.Equal(2, snapshot[0].Picks);
         Assert.Equal(0, snapshot[1].Picks);
     }
 }

@@ -1,8 +1,9 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using RedBook.ServiceDefaults.Discovery;
+using Microsoft.Extensions.ServiceDiscovery;
 using RedBook.ServiceDefaults.LoadBalancing;
+using RedBook.ServiceDefaults.Tests.Testing;
 using RedBook.Testing;
 
 namespace RedBook.ServiceDefaults.Tests.LoadBalancing;
@@ -31,16 +32,17 @@ public class LoadBalancerFactoryTests
 
         var feed = factory.GetBalancer("feed");
         Assert.Same(feed, factory.GetBalancer("FEED"));
-        feed.UpdateEndpoints([new ServiceEndpoint(new Uri("http://127.0.0.1:1"), "a")]);
-        feed.UpdateEndpoints([new ServiceEndpoint(new Uri("http://127.0.0.1:1"), "a"), new ServiceEndpoint(new Uri("http://127.0.0.1:2"), "b")]);
+        feed.UpdateEndpoints([TestEndpoints.Create("http://127.0.0.1:1", "a")]);
+        time.Advance(new P2CBalancerOptions().InitialMembersWindow); // "b" joins an established set
+        feed.UpdateEndpoints([TestEndpoints.Create("http://127.0.0.1:1", "a"), TestEndpoints.Create("http://127.0.0.1:2", "b")]);
         time.Advance(TimeSpan.FromSeconds(10));
-        Assert.Equal(0.1 + (0.9 * 10 / 20), feed.GetSnapshot().Single(s => s.Key == "b").SlowStartFactor, 6);
+        Assert.Equal(0.1 + (0.9 * 10 / 20), feed.GetSnapshot().Single(s => s.Key == "http://127.0.0.1:2").SlowStartFactor, 6);
 
         config["RedBook:LoadBalancing:feed:SlowStartWindow"] = "00:00:40";
         config.Reload();
 
         Assert.Equal(TimeSpan.FromSeconds(40), monitor.Get("feed").SlowStartWindow);
-        Assert.Equal(0.1 + (0.9 * 10 / 40), feed.GetSnapshot().Single(s => s.Key == "b").SlowStartFactor, 6);
+        Assert.Equal(0.1 + (0.9 * 10 / 40), feed.GetSnapshot().Single(s => s.Key == "http://127.0.0.1:2").SlowStartFactor, 6);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
-using RedBook.ServiceDefaults.Discovery;
+using Microsoft.Extensions.ServiceDiscovery;
+using RedBook.ServiceDefaults.Tests.Testing;
 using RedBook.ServiceDefaults.LoadBalancing;
 using RedBook.Testing;
 
@@ -25,6 +26,17 @@ public class P2CBalancerTests
         var (latency, success) = behave(pick.Endpoint!);
         _time.Advance(latency);
         balancer.Complete(pick, new PickFeedback(success));
+    }
+
+    /// <summary>Completes each endpoint's warm-up call (the one whose latency the balancer does not sample), taking no time.</summary>
+    private static void WarmUp<T>(P2CBalancer<T> balancer)
+        where T : class
+    {
+        while (balancer.GetSnapshot().Any(s => s.Picks == 0))
+        {
+            var pick = balancer.Pick();
+            balancer.Complete(pick, new PickFeedback(true, TimeSpan.Zero));
+        }
     }
 
     [Fact]
@@ -57,8 +69,10 @@ public class P2CBalancerTests
     {
         var balancer = Create(keys: ["only"]);
 
+        Call(balancer, _ => (TimeSpan.FromMilliseconds(900), true));
+        Assert.Equal(0.0, balancer.GetSnapshot()[0].Latency.TotalSeconds, 9); // the warm-up call (connection set-up) is not sampled
         Call(balancer, _ => (TimeSpan.FromMilliseconds(100), true));
-        Assert.Equal(0.100, balancer.GetSnapshot()[0].Latency.TotalSeconds, 6); // first sample replaces
+        Assert.Equal(0.100, balancer.GetSnapshot()[0].Latency.TotalSeconds, 6); // the first sample after it replaces
 
         _time.Advance(TimeSpan.FromMilliseconds(200));
         Call(balancer, _ => (TimeSpan.FromMilliseconds(50), true));
@@ -74,6 +88,7 @@ public class P2CBalancerTests
     public void Complete_FastFailure_LowersSuccessButNotLatency()
     {
         var balancer = Create(keys: ["only"]);
+        WarmUp(balancer);
         Call(balancer, _ => (TimeSpan.FromMilliseconds(100), true));
 
         _time.Advance(TimeSpan.FromMilliseconds(599));
@@ -88,6 +103,7 @@ public class P2CBalancerTests
     public void Complete_ExplicitLatencyAndServerCpu_AreUsed()
     {
         var balancer = Create(keys: ["only"]);
+        WarmUp(balancer);
         var pick = balancer.Pick();
 
         balancer.Complete(pick, new PickFeedback(true, TimeSpan.FromMilliseconds(30), PickFeedback.ParseServerCpu("800")));
@@ -217,6 +233,7 @@ public class P2CBalancerTests
     public void UpdateEndpoints_EndpointThatStays_KeepsStatistics()
     {
         var balancer = Create(keys: ["a", "b"]);
+        WarmUp(balancer);
         var pick = balancer.Pick();
         var key = pick.Key!;
         _time.Advance(TimeSpan.FromMilliseconds(40));
@@ -234,9 +251,10 @@ public class P2CBalancerTests
     }
 
     [Fact]
-    public void UpdateEndpoints_NewEndpointInPopulatedSet_RampsUpLinearly()
+    public void UpdateEndpoints_NewEndpointInEstablishedSet_RampsUpLinearly()
     {
         var balancer = Create(keys: ["a"]);
+        _time.Advance(new P2CBalancerOptions().InitialMembersWindow); // the set is established: "new" is a late joiner
         balancer.UpdateEndpoints(Endpoints("a", "new"));
 
         double Factor() => balancer.GetSnapshot().Single(s => s.Key == "new").SlowStartFactor;
@@ -256,12 +274,12 @@ public class P2CBalancerTests
         var now = _time.GetUtcNow();
         balancer.UpdateEndpoints(
         [
-            new ServiceEndpoint(new Uri("http://10.0.0.1:80"), "old"),
-            new ServiceEndpoint(new Uri("http://10.0.0.2:80"), "young") { RegisteredAt = now.AddSeconds(-10), Weight = 200 },
-            new ServiceEndpoint(new Uri("http://10.0.0.3:80"), "future") { RegisteredAt = now.AddSeconds(5) },
+            TestEndpoints.Create("http://10.0.0.1:80", "old"),
+            TestEndpoints.Create("http://10.0.0.2:80", "young", registeredAt: now.AddSeconds(-10), weight: 200),
+            TestEndpoints.Create("http://10.0.0.3:80", "future", registeredAt: now.AddSeconds(5)),
         ]);
 
-        var snapshot = balancer.GetSnapshot().ToDictionary(s => s.Key);
+        var snapshot = balancer.GetSnapshot().ToDictionary(s => s.Endpoint.Id()!);
         Assert.Equal(1.0, snapshot["old"].SlowStartFactor);
         Assert.Equal(0.1 + (0.9 * 10 / 30), snapshot["young"].SlowStartFactor, 6);
         Assert.Equal(200, snapshot["young"].Weight);
@@ -330,7 +348,9 @@ public class P2CBalancerTests
     public void ApplyOptions_SlowStartDisabled_EndpointsAtFullWeight()
     {
         var balancer = Create(keys: ["a"]);
+        _time.Advance(new P2CBalancerOptions().InitialMembersWindow);
         balancer.UpdateEndpoints(Endpoints("a", "new"));
+        Assert.Equal(0.1, balancer.GetSnapshot().Single(s => s.Key == "new").SlowStartFactor, 9);
 
         balancer.ApplyOptions(new P2CBalancerOptions { SlowStartWindow = TimeSpan.Zero });
 
@@ -341,6 +361,7 @@ public class P2CBalancerTests
     public void Pick_WithCallerTimestamp_UsesItForLatencyAndStarvation()
     {
         var balancer = Create(keys: ["only"]);
+        WarmUp(balancer);
         var start = _time.GetTimestamp() - TimeSpan.FromMilliseconds(20).Ticks; // the caller read the clock 20 ms ago
 
         var pick = balancer.Pick(start);

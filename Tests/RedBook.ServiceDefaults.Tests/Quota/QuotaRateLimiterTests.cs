@@ -253,6 +253,150 @@ public sealed class QuotaRateLimiterTests : IDisposable
         Assert.True(stats.TotalFailedLeases >= 2);
     }
 
+    private QuotaRateLimiter CreateOn(IQuotaStore store)
+    {
+        var limiter = new QuotaRateLimiter("r", "me", store, _options, _time);
+        _limiters.Add(limiter);
+        return limiter;
+    }
+
+    private QuotaLease LeaseFor(double granted, TimeSpan validFor, TimeSpan refreshInterval)
+        => new("r", "me", granted, _time.GetUtcNow() + validFor, refreshInterval);
+
+    [Fact]
+    public void Refresh_LeaseRefreshIntervalLongerThanATimerHolds_RefreshesAtTheTimersLimit()
+    {
+        var store = new ScriptedStore(_time) { Answer = (_, _) => ValueTask.FromResult(LeaseFor(20, TimeSpan.FromDays(300), TimeSpan.FromDays(100))) };
+        var limiter = CreateOn(store);
+
+        _time.Advance(TimeSpan.Zero);
+        Assert.Equal((QuotaMode.Leased, 20.0), (limiter.Mode, limiter.CurrentLimit));
+        _time.Advance(ManualTimeProvider.MaxTimerDelay - TimeSpan.FromMilliseconds(1));
+        Assert.Equal(1, store.Calls);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+
+        Assert.Equal(2, store.Calls);
+        Assert.Equal(QuotaMode.Leased, limiter.Mode);
+    }
+
+    [Fact]
+    public void StoreNeverAnswers_TimesOutOnTheClientSideThenDegradesWhenTheLeaseExpires()
+    {
+        // The store ignores the cancellation token and never completes: the client must not wait for it.
+        var store = new ScriptedStore(_time);
+        store.Answer = (_, _) => store.Calls == 1
+            ? ValueTask.FromResult(LeaseFor(20, TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(15)))
+            : new ValueTask<QuotaLease>(new TaskCompletionSource<QuotaLease>().Task);
+        var limiter = CreateOn(store);
+        _time.Advance(TimeSpan.Zero);
+        Assert.Equal((QuotaMode.Leased, 20.0), (limiter.Mode, limiter.CurrentLimit));
+
+        _time.Advance(TimeSpan.FromSeconds(15));                  // the refresh hangs
+        Assert.Equal(2, store.Calls);
+        _time.Advance(TimeSpan.FromSeconds(2));                   // StoreTimeout (2 s) passes
+        Assert.Equal((QuotaMode.Leased, 1), (limiter.Mode, limiter.ConsecutiveFailures));
+        Assert.IsType<TimeoutException>(limiter.LastError);
+        _time.Advance(TimeSpan.FromSeconds(1));                   // back-off 1 s: tries again
+        Assert.Equal(3, store.Calls);
+
+        _time.Advance(TimeSpan.FromSeconds(43));                  // 61 s: the lease expired while the store hung
+        Assert.Equal((QuotaMode.Degraded, 5.0), (limiter.Mode, limiter.CurrentLimit));
+        Assert.True(store.Calls >= 5, $"{store.Calls} store calls");
+    }
+
+    [Fact]
+    public void LeaseExpiredOnArrival_DegradesAndBacksOffInsteadOfSpinning()
+    {
+        // Our clock runs 61 s ahead of the store's: every 60 s lease has already expired when it arrives.
+        var store = new ScriptedStore(_time);
+        store.Answer = (_, _) => store.Calls <= 1_000
+            ? ValueTask.FromResult(LeaseFor(20, TimeSpan.FromSeconds(-1), TimeSpan.FromSeconds(15)))
+            : new ValueTask<QuotaLease>(new TaskCompletionSource<QuotaLease>().Task); // stops a storm so the test can fail
+        var limiter = CreateOn(store);
+
+        _time.Advance(TimeSpan.Zero);
+        Assert.Equal(1, store.Calls);
+        Assert.Equal((QuotaMode.Degraded, 5.0), (limiter.Mode, limiter.CurrentLimit));
+        var error = Assert.IsType<RedBook.ServiceDefaults.Errors.RedBookException>(limiter.LastError);
+        Assert.Equal(QuotaConstants.LeaseExpiredReason, error.Error.Reason);
+
+        _time.Advance(TimeSpan.FromSeconds(8));
+        Assert.Equal(4, store.Calls);                             // at 0, 1, 3 and 7 s: the failure back-off
+        Assert.Equal(QuotaMode.Degraded, limiter.Mode);
+    }
+
+    [Fact]
+    public void LeaseAboutToExpire_RefreshesNoSoonerThanMinBackoff()
+    {
+        var store = new ScriptedStore(_time) { Answer = (_, _) => ValueTask.FromResult(LeaseFor(20, TimeSpan.FromMilliseconds(2), TimeSpan.FromSeconds(15))) };
+        var limiter = CreateOn(store);
+
+        _time.Advance(TimeSpan.Zero);
+        _time.Advance(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(11, store.Calls);                            // once per MinBackoff (1 s), not every millisecond
+    }
+
+    [Fact]
+    public void AttemptAcquire_MoreThanTheBucketHolds_Throws()
+    {
+        var limiter = Create();                                   // static limit 5/s, burst 1 s: 5 permits
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => limiter.AttemptAcquire(6));
+        Assert.Throws<ArgumentOutOfRangeException>(() => limiter.AcquireAsync(20).AsTask().GetAwaiter().GetResult());
+        using var five = limiter.AttemptAcquire(5);
+        Assert.True(five.IsAcquired);
+    }
+
+    [Fact]
+    public void AttemptAcquire_ZeroPermits_ReportsTheStateWithoutCounting()
+    {
+        _options.Set(new QuotaOptions { Capacity = 100, StaticLimit = 5, InitialWants = 20, MinBackoff = TimeSpan.FromMinutes(1) });
+        var limiter = Create();
+        using (var probe = limiter.AttemptAcquire(0))
+        {
+            Assert.True(probe.IsAcquired);
+        }
+
+        Assert.Equal(5, Drain(limiter));
+        using var empty = limiter.AttemptAcquire(0);
+
+        Assert.False(empty.IsAcquired);
+        Assert.True(empty.TryGetMetadata(MetadataName.RetryAfter, out _));
+        var stats = limiter.GetStatistics()!;
+        Assert.Equal((5L, 1L), (stats.TotalSuccessfulLeases, stats.TotalFailedLeases)); // Drain's last try failed; the probes count nothing
+    }
+
+    [Fact]
+    public void AttemptAcquire_GrantOfZero_RejectsWithoutThrowing()
+    {
+        var store = new ScriptedStore(_time) { Answer = (_, _) => ValueTask.FromResult(LeaseFor(0, TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(15))) };
+        var limiter = CreateOn(store);
+        _time.Advance(TimeSpan.Zero);
+
+        using var lease = limiter.AttemptAcquire(3);
+
+        Assert.False(lease.IsAcquired);
+    }
+
+    private sealed class ScriptedStore(TimeProvider time) : IQuotaStore
+    {
+        private int _calls;
+
+        public int Calls => Volatile.Read(ref _calls);
+
+        public Func<QuotaRequest, CancellationToken, ValueTask<QuotaLease>> Answer { get; set; } =
+            (request, _) => ValueTask.FromResult(new QuotaLease(request.Resource, request.ClientId, request.Wants, time.GetUtcNow().AddMinutes(1), TimeSpan.FromSeconds(15)));
+
+        public ValueTask<QuotaLease> AcquireAsync(QuotaRequest request, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _calls);
+            return Answer(request, cancellationToken);
+        }
+
+        public ValueTask ReleaseAsync(string resource, string clientId, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+    }
+
     private sealed class FlakyStore(IQuotaStore inner, TimeProvider time) : IQuotaStore
     {
         public bool Down { get; set; }

@@ -213,20 +213,31 @@ public class BudgetedRetryResilienceStrategyTests
         Assert.Same(response, result);
     }
 
-    [Fact]
-    public async Task Execute_HeaderPushback_DelayEqualsPushback()
+    [Theory]
+    [InlineData(RedBookHeaders.RetryPushbackMs, "120", 120.0)]
+    [InlineData(RedBookHeaders.RetryPushbackMs, "4294967294", 4294967294.0)]          // the longest a timer holds
+    [InlineData(RedBookHeaders.RetryPushbackMs, "4294967295", 4294967294.0)]          // one millisecond past it
+    [InlineData(RedBookHeaders.RetryPushbackMs, "9223372036854775807", 4294967294.0)] // long.MaxValue ms: past TimeSpan itself
+    [InlineData("Retry-After", "2147483647", 4294967294.0)]                          // about 68 years
+    public async Task Execute_HeaderPushback_DelayEqualsPushbackUpToWhatATimerHolds(string header, string value, double expectedMs)
     {
         var response = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
-        response.Headers.TryAddWithoutValidation(RedBookHeaders.RetryPushbackMs, "120");
+        response.Headers.TryAddWithoutValidation(header, value);
         using var ok = new HttpResponseMessage(HttpStatusCode.OK);
         var pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = _time, TelemetryListener = _listener }
             .AddBudgetedRetry(new BudgetedRetryStrategyOptions<HttpResponseMessage> { AssumeIdempotent = true })
             .Build();
         var calls = 0;
         var pending = pipeline.ExecuteAsync(_ => ValueTask.FromResult(++calls == 1 ? response : ok)).AsTask();
-        await AdvanceAndSettle(TimeSpan.FromMilliseconds(120));
+        var expected = TimeSpan.FromMilliseconds(expectedMs);
+
+        await AdvanceAndSettle(expected - TimeSpan.FromTicks(1));
+        Assert.Equal(1, calls);
+        Assert.False(pending.IsCompleted);
+        await AdvanceAndSettle(TimeSpan.FromTicks(1));
+
         Assert.Same(ok, await pending);
-        Assert.Equal(TimeSpan.FromMilliseconds(120), Assert.Single(_listener.Arguments.OfType<OnBudgetedRetryArguments>()).Delay);
+        Assert.Equal(expected, Assert.Single(_listener.Arguments.OfType<OnBudgetedRetryArguments>()).Delay);
     }
 
     [Fact]

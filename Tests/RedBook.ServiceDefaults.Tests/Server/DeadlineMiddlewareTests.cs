@@ -222,11 +222,17 @@ public class DeadlineMiddlewareTests
         Assert.Equal(400, context.Response.StatusCode);
     }
 
-    [Fact]
-    public async Task InvokeAsync_ZeroTimeout_Writes504WithoutRunningHandler()
+    [Theory]
+    [InlineData("0m")]
+    [InlineData("0H")]
+    [InlineData("1n")]         // below TimeSpan's 100 ns: it parses to no ticks at all, yet it is not zero
+    [InlineData("99n")]
+    [InlineData("999999n")]
+    [InlineData("999u")]       // below the 1 ms a timer measures
+    public async Task InvokeAsync_TimeoutBelowWhatATimerMeasures_Writes504SayingSoWithoutRunningHandler(string value)
     {
         var called = false;
-        var context = Context("0m");
+        var context = Context(value);
 
         await Create(_ =>
         {
@@ -234,9 +240,29 @@ public class DeadlineMiddlewareTests
             return Task.CompletedTask;
         })(context);
 
+        var error = ParseBody(context);
         Assert.False(called);
         Assert.Equal(504, context.Response.StatusCode);
-        Assert.Equal(WellKnownReasons.DeadlineExceeded, ParseBody(context).Reason);
+        Assert.Equal(WellKnownReasons.DeadlineExceeded, error.Reason);
+        Assert.Contains($"'{value}'", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("is zero", error.Message, StringComparison.Ordinal);
+        Assert.Contains("1 ms", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task InvokeAsync_TimeoutOfOneMillisecond_RunsTheHandler()
+    {
+        var called = false;
+        var context = Context("1000u");
+
+        await Create(_ =>
+        {
+            called = true;
+            return Task.CompletedTask;
+        })(context);
+
+        Assert.True(called);
+        Assert.Equal(200, context.Response.StatusCode);
     }
 
     private static RedBookError ParseBody(HttpContext context)

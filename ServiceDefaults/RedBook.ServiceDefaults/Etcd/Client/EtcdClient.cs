@@ -6,6 +6,7 @@ using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using RedBook.ServiceDefaults.Errors;
+using RedBook.ServiceDefaults.Internal;
 
 namespace RedBook.ServiceDefaults.Etcd.Client;
 
@@ -230,7 +231,7 @@ internal sealed partial class EtcdClient : IDisposable
         var delay = interval;
         while (true)
         {
-            await Task.Delay(delay, _timeProvider, cancellationToken).ConfigureAwait(false);
+            await TimerDuration.Delay(delay, _timeProvider, cancellationToken).ConfigureAwait(false);
             try
             {
                 var remaining = await KeepAliveOnceAsync(leaseId, cancellationToken).ConfigureAwait(false);
@@ -391,7 +392,7 @@ internal sealed partial class EtcdClient : IDisposable
                 // Could not re-read: keep the compacted revision so the next attempt compacts again and re-reads.
             }
 
-            await Task.Delay(backoff.Next(), _timeProvider, cancellationToken).ConfigureAwait(false);
+            await TimerDuration.Delay(backoff.Next(), _timeProvider, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -426,7 +427,7 @@ internal sealed partial class EtcdClient : IDisposable
         try
         {
             var token = await EnsureTokenAsync(endpoint, options, cancellationToken).ConfigureAwait(false);
-            using var timeout = new CancellationTokenSource(options.RequestTimeout, _timeProvider);
+            using var timeout = TimerDuration.CancelAfter(options.RequestTimeout, _timeProvider);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
             using var message = CreateRequest(endpoint, "/v3/watch", request, EtcdJsonContext.Default.EtcdWatchRequest, token);
             response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
@@ -470,7 +471,7 @@ internal sealed partial class EtcdClient : IDisposable
         {
             var index = Index(endpoints.Length);
             var endpoint = endpoints[index];
-            using var timeout = new CancellationTokenSource(options.RequestTimeout, _timeProvider);
+            using var timeout = TimerDuration.CancelAfter(options.RequestTimeout, _timeProvider);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
             try
             {
@@ -733,7 +734,7 @@ internal sealed partial class EtcdClient : IDisposable
                 string? line;
                 try
                 {
-                    _idle.CancelAfter(idleTimeout);
+                    _idle.CancelAfter(TimerDuration.Clamp(idleTimeout));
                     line = await _reader.ReadLineAsync(_idle.Token).ConfigureAwait(false);
                     _idle.CancelAfter(Timeout.InfiniteTimeSpan); // the consumer's time between reads is not silence
                 }

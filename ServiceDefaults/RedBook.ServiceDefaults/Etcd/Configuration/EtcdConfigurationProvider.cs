@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using RedBook.ServiceDefaults.Errors;
 using RedBook.ServiceDefaults.Etcd.Client;
+using RedBook.ServiceDefaults.Internal;
 
 namespace RedBook.ServiceDefaults.Etcd.Configuration;
 
@@ -176,7 +177,7 @@ internal sealed partial class EtcdConfigurationProvider : ConfigurationProvider,
             {
                 while (!loaded)
                 {
-                    await Task.Delay(backoff.Next(), _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+                    await TimerDuration.Delay(backoff.Next(), _options.TimeProvider, cancellationToken).ConfigureAwait(false);
                     loaded = await TryLoadAsync(_options.RequestTimeout, reload: true).ConfigureAwait(false);
                 }
 
@@ -201,7 +202,7 @@ internal sealed partial class EtcdConfigurationProvider : ConfigurationProvider,
 
     private async Task<bool> TryLoadAsync(TimeSpan timeout, bool reload)
     {
-        using var timeoutSource = new CancellationTokenSource(timeout, _options.TimeProvider);
+        using var timeoutSource = TimerDuration.CancelAfter(timeout, _options.TimeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeoutSource.Token, _stopping.Token);
         try
         {

@@ -3,21 +3,24 @@ using System.Text.Json;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
+using Microsoft.Extensions.ServiceDiscovery;
 using RedBook.ServiceDefaults.Discovery;
 using RedBook.ServiceDefaults.Etcd.Client;
 using RedBook.ServiceDefaults.Etcd.Registry;
+using RedBook.ServiceDefaults.Internal;
 
 namespace RedBook.ServiceDefaults.Etcd.Discovery;
 
 /// <summary>
-/// Discovers services from the etcd registry: reads <c>/redbook/services/</c>, then watches it and keeps a live
-/// map of <see cref="ServiceEndpoint"/>s per service (one per registered address), firing the service's change
-/// token when its endpoints change. When etcd is unreachable it keeps serving the last known endpoints (AP) while
+/// Watches the etcd registry for <see cref="EtcdServiceEndpointProviderFactory"/> (the registry's endpoint provider of
+/// Microsoft.Extensions.ServiceDiscovery): reads <c>/redbook/services/</c>, then watches it and keeps a live map of
+/// <see cref="ServiceEndpoint"/>s per service (one per registered address, each carrying a
+/// <see cref="ServiceInstanceFeature"/>), firing the service's change token when its endpoints change. When etcd is unreachable it keeps serving the last known endpoints (AP) while
 /// the watch reconnects and resumes. A record that is not valid JSON, has no usable address, or an out-of-range
 /// weight is logged and ignored (a previous good record under the same key stays), as is a key that is not
 /// <c>/redbook/services/{name}/{instanceId}</c>.
 /// </summary>
-internal sealed partial class EtcdServiceDiscoveryProvider : BackgroundService, IServiceDiscoveryProvider
+internal sealed partial class EtcdServiceDiscoveryProvider : BackgroundService, IServiceRegistryView
 {
     private readonly EtcdClient _client;
     private readonly TimeProvider _timeProvider;
@@ -41,11 +44,11 @@ internal sealed partial class EtcdServiceDiscoveryProvider : BackgroundService, 
     /// <summary>The registry revision applied so far.</summary>
     public long Revision => Interlocked.Read(ref _revision);
 
-    /// <inheritdoc />
+    /// <summary>The endpoints registered for <paramref name="serviceName"/> (every endpoint name), or an empty list.</summary>
     public IReadOnlyList<ServiceEndpoint> GetEndpoints(string serviceName) =>
         _services.TryGetValue(serviceName, out var state) ? state.Endpoints : [];
 
-    /// <inheritdoc />
+    /// <summary>A token that fires when the endpoints of <paramref name="serviceName"/> change.</summary>
     public IChangeToken GetChangeToken(string serviceName) =>
         _services.GetOrAdd(serviceName, static _ => new ServiceState([])).Token;
 
@@ -81,7 +84,7 @@ internal sealed partial class EtcdServiceDiscoveryProvider : BackgroundService, 
             {
                 // etcd unreachable (or anything else): keep the last known endpoints and try again.
                 Log.SyncFailed(_logger, ex.Message);
-                await Task.Delay(backoff.Next(), _timeProvider, stoppingToken).ConfigureAwait(false);
+                await TimerDuration.Delay(backoff.Next(), _timeProvider, stoppingToken).ConfigureAwait(false);
             }
         }
     }
@@ -169,12 +172,12 @@ internal sealed partial class EtcdServiceDiscoveryProvider : BackgroundService, 
             return;
         }
 
-        if (_instances.TryGetValue(key, out var previous) && previous.Endpoints.SequenceEqual(endpoints))
+        if (_instances.TryGetValue(key, out var previous) && previous.Value.AsSpan().SequenceEqual(kv.Value))
         {
             return;
         }
 
-        _instances[key] = new Instance(service, endpoints);
+        _instances[key] = new Instance(service, endpoints, kv.Value);
         touched.Add(service);
     }
 
@@ -241,44 +244,68 @@ internal sealed partial class EtcdServiceDiscoveryProvider : BackgroundService, 
             return false;
         }
 
-        if (record?.Addresses is not { Count: > 0 } addresses)
+        var named = record?.Endpoints ?? [];
+        if (record is null || ((record.Addresses?.Count ?? 0) == 0 && named.All(n => n.Value is not { Count: > 0 })))
         {
             problem = "the record lists no address";
             return false;
         }
 
-        var weight = record.Weight ?? 100;
+        var weight = record.Weight ?? ServiceInstanceFeature.DefaultWeight;
         if (weight is < 1 or > 1000)
         {
             problem = $"the weight {weight} is outside 1..1000";
             return false;
         }
 
-        var result = new ServiceEndpoint[addresses.Count];
-        for (var i = 0; i < addresses.Count; i++)
+        var result = new List<ServiceEndpoint>();
+        var groups = new List<(string? Name, List<string> Addresses)>();
+        if (record.Addresses is { Count: > 0 } addresses)
         {
-            if (!Uri.TryCreate(addresses[i], UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            groups.Add((null, addresses));
+        }
+
+        foreach (var (name, list) in named)
+        {
+            if (string.IsNullOrWhiteSpace(name))
             {
-                problem = $"the address '{addresses[i]}' is not an absolute http(s) URL";
+                problem = "the record names an endpoint with an empty name";
                 return false;
             }
 
-            result[i] = new ServiceEndpoint(uri, instanceId)
-            {
-                Weight = weight,
-                Zone = record.Zone,
-                Color = string.IsNullOrEmpty(record.Color) ? null : record.Color,
-                Version = record.Version,
-                RegisteredAt = record.RegisteredAt,
-            };
+            groups.Add((name, list ?? []));
         }
 
-        endpoints = result;
+        foreach (var (name, list) in groups)
+        {
+            foreach (var address in list)
+            {
+                if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+                {
+                    problem = $"the address '{address}' is not an absolute http(s) URL";
+                    return false;
+                }
+
+                var endpoint = ServiceEndpoint.Create(new UriEndPoint(uri));
+                endpoint.Features.Set(new ServiceInstanceFeature(instanceId)
+                {
+                    EndpointName = name,
+                    Weight = weight,
+                    Zone = record.Zone,
+                    Color = string.IsNullOrEmpty(record.Color) ? null : record.Color,
+                    Version = record.Version,
+                    RegisteredAt = record.RegisteredAt,
+                });
+                result.Add(endpoint);
+            }
+        }
+
+        endpoints = [.. result];
         problem = string.Empty;
         return true;
     }
 
-    private sealed record Instance(string Service, ServiceEndpoint[] Endpoints);
+    private sealed record Instance(string Service, ServiceEndpoint[] Endpoints, byte[] Value);
 
     private sealed class ServiceState : IDisposable
     {

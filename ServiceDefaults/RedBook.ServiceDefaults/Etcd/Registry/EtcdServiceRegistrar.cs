@@ -9,6 +9,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RedBook.ServiceDefaults.Errors;
 using RedBook.ServiceDefaults.Etcd.Client;
+using RedBook.ServiceDefaults.Server;
+using RedBook.ServiceDefaults.Governance;
+using RedBook.ServiceDefaults.Internal;
 using RedBook.ServiceDefaults.Lifecycle;
 
 namespace RedBook.ServiceDefaults.Etcd.Registry;
@@ -19,7 +22,8 @@ namespace RedBook.ServiceDefaults.Etcd.Registry;
 /// etcd was unreachable, revoked, or etcd lost its data — it registers again with a new lease. On graceful
 /// shutdown it deregisters first (as an <see cref="IShutdownParticipant"/>, before the server drains, and again,
 /// idempotently, in <see cref="StopAsync"/>). If the process dies instead, the lease expires and the entry
-/// disappears after at most one TTL. The record carries <c>registeredAt</c> (the first registration; kept across
+/// disappears after at most one TTL. While the lease lives the registrar watches its own key and puts it back if
+/// something deletes it. The record carries <c>registeredAt</c> (the first registration; kept across
 /// re-registrations) so balancers can ramp a new instance up (slow start).
 /// </summary>
 internal sealed partial class EtcdServiceRegistrar : BackgroundService, IShutdownParticipant
@@ -36,6 +40,7 @@ internal sealed partial class EtcdServiceRegistrar : BackgroundService, IShutdow
     private string? _key;
     private string? _instanceId;
     private List<string> _addresses = [];
+    private List<string> _grpcAddresses = [];
     private DateTimeOffset? _registeredAt;
     private byte[] _published = [];
     private long _leaseId;
@@ -111,7 +116,7 @@ internal sealed partial class EtcdServiceRegistrar : BackgroundService, IShutdow
             return;
         }
 
-        using var timeout = new CancellationTokenSource(s_deregisterTimeout, _timeProvider);
+        using var timeout = TimerDuration.CancelAfter(s_deregisterTimeout, _timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
         try
         {
@@ -141,8 +146,8 @@ internal sealed partial class EtcdServiceRegistrar : BackgroundService, IShutdow
             await WaitForStartedAsync(cancellationToken).ConfigureAwait(false);
             _instanceId = options.InstanceId ?? $"{SanitizeId(Dns.GetHostName())}-{Guid.NewGuid().ToString("N")[..8]}";
             _key = EtcdServiceRecord.KeyOf(options.Name!, _instanceId);
-            _addresses = ResolveAddresses(options);
-            if (_addresses.Count == 0)
+            (_addresses, _grpcAddresses) = SplitGrpcEndpoint(ResolveAddresses(options), _services.GetService<IOptions<GrpcEndpointOptions>>()?.Value.Port);
+            if (_addresses.Count == 0 && _grpcAddresses.Count == 0)
             {
                 Log.NoAddresses(_logger, _key);
                 return;
@@ -160,12 +165,25 @@ internal sealed partial class EtcdServiceRegistrar : BackgroundService, IShutdow
                     Interlocked.Exchange(ref _leaseId, leaseId);
                     _registeredAt ??= _timeProvider.GetUtcNow();
                     var record = Serialize();
-                    await _client.PutAsync(_key, record, leaseId, cancellationToken).ConfigureAwait(false);
+                    var revision = await _client.PutAsync(_key, record, leaseId, cancellationToken).ConfigureAwait(false);
                     Volatile.Write(ref _published, record);
                     Interlocked.Increment(ref _registrations);
                     Log.Registered(_logger, _key, leaseId, lease.Ttl);
                     backoff.Reset();
-                    await _client.KeepAliveLoopAsync(leaseId, lease.Ttl, lease.Ttl / 3, cancellationToken).ConfigureAwait(false);
+                    using (var onLease = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+                    {
+                        var guard = GuardKeyAsync(leaseId, revision, onLease.Token);
+                        try
+                        {
+                            await _client.KeepAliveLoopAsync(leaseId, lease.Ttl, lease.Ttl / 3, cancellationToken).ConfigureAwait(false);
+                        }
+                        finally
+                        {
+                            await onLease.CancelAsync().ConfigureAwait(false);
+                            await guard.ConfigureAwait(false);
+                        }
+                    }
+
                     Interlocked.CompareExchange(ref _leaseId, 0, leaseId);
                     Log.Reregistering(_logger, _key);
                 }
@@ -173,7 +191,7 @@ internal sealed partial class EtcdServiceRegistrar : BackgroundService, IShutdow
                 {
                     Interlocked.CompareExchange(ref _leaseId, 0, leaseId);
                     Log.RegisterFailed(_logger, _key, ex.Error.Message);
-                    await Task.Delay(backoff.Next(), _timeProvider, cancellationToken).ConfigureAwait(false);
+                    await TimerDuration.Delay(backoff.Next(), _timeProvider, cancellationToken).ConfigureAwait(false);
                 }
             }
         }
@@ -181,6 +199,46 @@ internal sealed partial class EtcdServiceRegistrar : BackgroundService, IShutdow
         {
             // Deregistered, or the host is going away. If the host died without stopping, the lease simply
             // expires: that is what a crash looks like to the registry.
+        }
+    }
+
+    /// <summary>
+    /// Watches the instance's own key while its lease lives. If the key is deleted (an operator's <c>etcdctl del</c>)
+    /// the instance would stay invisible to discovery until something else re-published it, so it is put back at once
+    /// on the same lease. A delete because the lease itself went away is the keep-alive loop's to handle: that put
+    /// fails and the loop registers again.
+    /// </summary>
+    private async Task GuardKeyAsync(long leaseId, long revision, CancellationToken cancellationToken)
+    {
+        var key = _key!;
+        try
+        {
+            await foreach (var update in _client.WatchAsync(key, prefix: false, revision + 1, cancellationToken).ConfigureAwait(false))
+            {
+                var deleted = update.IsSnapshot
+                    ? update.Snapshot!.Count == 0
+                    : update.Events.Count > 0 && update.Events[^1].Type == EtcdEventType.Delete;
+                if (!deleted || LeaseId != leaseId || IsDeregistered)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    var record = Serialize();
+                    await _client.PutAsync(key, record, leaseId, cancellationToken).ConfigureAwait(false);
+                    Volatile.Write(ref _published, record);
+                    Log.Restored(_logger, key, leaseId);
+                }
+                catch (RedBookException ex)
+                {
+                    Log.RestoreFailed(_logger, key, ex.Error.Message);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The lease ended, or the instance deregistered or stopped.
         }
     }
 
@@ -219,7 +277,8 @@ internal sealed partial class EtcdServiceRegistrar : BackgroundService, IShutdow
             var options = _options.CurrentValue;
             record = new EtcdServiceRecord
             {
-                Addresses = [.. _addresses],
+                Addresses = _addresses.Count > 0 ? [.. _addresses] : null,
+                Endpoints = _grpcAddresses.Count > 0 ? new() { [GrpcEndpointOptions.EndpointName] = [.. _grpcAddresses] } : null,
                 Version = options.Version ?? s_defaultVersion,
                 Zone = options.Zone,
                 Color = string.IsNullOrEmpty(options.Color) ? null : options.Color,
@@ -246,11 +305,30 @@ internal sealed partial class EtcdServiceRegistrar : BackgroundService, IShutdow
         await started.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Splits the addresses on the gRPC port (<see cref="GrpcEndpointOptions.Port"/>, HTTP/2 only in plain text) from the
+    /// default ones: they are published as the named endpoint <c>grpc</c>, so a plain HTTP client never lands on them.
+    /// </summary>
+    internal static (List<string> Default, List<string> Grpc) SplitGrpcEndpoint(List<string> addresses, int? grpcPort)
+    {
+        if (grpcPort is not { } port)
+        {
+            return (addresses, []);
+        }
+
+        var grpc = addresses.Where(a => Uri.TryCreate(a, UriKind.Absolute, out var uri) && uri.Port == port).ToList();
+        return (addresses.Except(grpc).ToList(), grpc);
+    }
+
     private List<string> ResolveAddresses(EtcdRegistrationOptions options)
     {
-        IEnumerable<string> raw = options.Addresses.Count > 0
-            ? options.Addresses
-            : _services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        // Without configured addresses, what the server listens on, less the management port: callers must never be
+        // balanced onto it (it serves health and governance only).
+        var listening = options.Addresses.Count == 0;
+        IEnumerable<string> raw = listening
+            ? _services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses ?? []
+            : options.Addresses;
+        var managementPort = listening ? _services.GetService<IOptions<ManagementOptions>>()?.Value.Port : null;
         var host = options.AdvertisedHost ?? Dns.GetHostName();
         var result = new List<string>();
         foreach (var address in raw)
@@ -258,6 +336,11 @@ internal sealed partial class EtcdServiceRegistrar : BackgroundService, IShutdow
             var normalized = ReplaceWildcardHost(address, host);
             if (Uri.TryCreate(normalized, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
             {
+                if (uri.Port == managementPort)
+                {
+                    continue;
+                }
+
                 var text = uri.GetLeftPart(UriPartial.Authority);
                 if (!result.Contains(text, StringComparer.OrdinalIgnoreCase))
                 {
@@ -329,5 +412,11 @@ internal sealed partial class EtcdServiceRegistrar : BackgroundService, IShutdow
 
         [LoggerMessage(209, LogLevel.Warning, "Could not re-publish {Key}: {Reason}")]
         public static partial void RepublishFailed(ILogger logger, string key, string reason);
+
+        [LoggerMessage(210, LogLevel.Warning, "{Key} was deleted from etcd while its lease {LeaseId} lives; put it back")]
+        public static partial void Restored(ILogger logger, string key, long leaseId);
+
+        [LoggerMessage(211, LogLevel.Warning, "{Key} was deleted from etcd and could not be put back: {Reason}")]
+        public static partial void RestoreFailed(ILogger logger, string key, string reason);
     }
 }

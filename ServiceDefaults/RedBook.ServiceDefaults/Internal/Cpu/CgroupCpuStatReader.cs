@@ -19,15 +19,15 @@ internal sealed class CgroupCpuStatReader : ICpuStatReader
 
     private readonly bool _v2;
     private readonly string _usageFile;
-    private readonly string? _cpuDir;
+    private readonly string[] _cpuDirs;
     private readonly string? _cpusetDir;
     private readonly int _processorCount;
 
-    private CgroupCpuStatReader(bool v2, string usageFile, string? cpuDir, string? cpusetDir, int processorCount)
+    private CgroupCpuStatReader(bool v2, string usageFile, string[] cpuDirs, string? cpusetDir, int processorCount)
     {
         _v2 = v2;
         _usageFile = usageFile;
-        _cpuDir = cpuDir;
+        _cpuDirs = cpuDirs;
         _cpusetDir = cpusetDir;
         _processorCount = processorCount;
     }
@@ -52,7 +52,7 @@ internal sealed class CgroupCpuStatReader : ICpuStatReader
             // cgroup v2: one unified hierarchy; this process's group is the "0::/path" line.
             var path = memberships.TryGetValue(string.Empty, out var unified) ? unified.Path : null;
             var dir = FirstWith(root, path, "cpu.stat");
-            reader = dir is null ? null : new CgroupCpuStatReader(true, Path.Combine(dir, "cpu.stat"), dir, dir, processorCount);
+            reader = dir is null ? null : new CgroupCpuStatReader(true, Path.Combine(dir, "cpu.stat"), PathToMount(dir, root), dir, processorCount);
         }
         else
         {
@@ -61,9 +61,9 @@ internal sealed class CgroupCpuStatReader : ICpuStatReader
                 ? null
                 : new CgroupCpuStatReader(
                     false,
-                    Path.Combine(acct, "cpuacct.usage"),
-                    FindV1(root, memberships, "cpu", "cpu.cfs_period_us"),
-                    FindV1(root, memberships, "cpuset", "cpuset.cpus"),
+                    Path.Combine(acct.Value.Dir, "cpuacct.usage"),
+                    FindV1(root, memberships, "cpu", "cpu.cfs_period_us") is { } cpu ? PathToMount(cpu.Dir, cpu.Mount) : [],
+                    FindV1(root, memberships, "cpuset", "cpuset.cpus")?.Dir,
                     processorCount);
         }
 
@@ -90,7 +90,11 @@ internal sealed class CgroupCpuStatReader : ICpuStatReader
         return true;
     }
 
-    /// <summary>The quota in cores: min(cpuset cores, CFS quota / period); the processor count when neither is set.</summary>
+    /// <summary>
+    /// The quota in cores: min(cpuset cores, the tightest CFS quota / period on the path from this process's group up to
+    /// the hierarchy's root); the processor count when none is set. A parent's limit binds its children, and systemd
+    /// slices and Kubernetes pods set it on the parent while the leaf says <c>max</c>.
+    /// </summary>
     public double Quota()
     {
         double quota = _processorCount;
@@ -101,11 +105,11 @@ internal sealed class CgroupCpuStatReader : ICpuStatReader
             quota = cores;
         }
 
-        if (_cpuDir is not null)
+        foreach (var dir in _cpuDirs)
         {
             var limit = _v2
-                ? ParseCpuMax(ReadText(Path.Combine(_cpuDir, "cpu.max")))
-                : ParseCfs(ReadText(Path.Combine(_cpuDir, "cpu.cfs_quota_us")), ReadText(Path.Combine(_cpuDir, "cpu.cfs_period_us")));
+                ? ParseCpuMax(ReadText(Path.Combine(dir, "cpu.max")))
+                : ParseCfs(ReadText(Path.Combine(dir, "cpu.cfs_quota_us")), ReadText(Path.Combine(dir, "cpu.cfs_period_us")));
             if (limit is { } l && l > 0 && l < quota)
             {
                 quota = l;
@@ -113,6 +117,26 @@ internal sealed class CgroupCpuStatReader : ICpuStatReader
         }
 
         return quota;
+    }
+
+    /// <summary><paramref name="dir"/> and each parent up to <paramref name="mount"/> (inclusive); just <paramref name="dir"/> when it is not under it.</summary>
+    internal static string[] PathToMount(string dir, string mount)
+    {
+        var chain = new List<string> { dir };
+        var top = Path.TrimEndingDirectorySeparator(Path.GetFullPath(mount));
+        var current = Path.TrimEndingDirectorySeparator(Path.GetFullPath(dir));
+        if (!current.StartsWith(top, StringComparison.Ordinal))
+        {
+            return [.. chain];
+        }
+
+        while (current.Length > top.Length && Path.GetDirectoryName(current) is { } parent)
+        {
+            chain.Add(parent);
+            current = parent;
+        }
+
+        return [.. chain];
     }
 
     /// <summary>Parses <c>usage_usec N</c> out of a v2 <c>cpu.stat</c> file.</summary>
@@ -232,17 +256,21 @@ internal sealed class CgroupCpuStatReader : ICpuStatReader
         return result;
     }
 
-    private static string? FindV1(string root, Dictionary<string, (string Field, string Path)> memberships, string controller, string file)
+    // The group's directory in the controller's hierarchy and that hierarchy's mount directory.
+    private static (string Dir, string Mount)? FindV1(string root, Dictionary<string, (string Field, string Path)> memberships, string controller, string file)
     {
-        if (memberships.TryGetValue(controller, out var m))
+        var mounts = memberships.TryGetValue(controller, out var m)
+            ? [Path.Combine(root, m.Field), Path.Combine(root, controller)] // inside a container the hierarchy is mounted at the group itself
+            : new[] { Path.Combine(root, controller), Path.Combine(root, "cpu,cpuacct") };
+        foreach (var mount in mounts)
         {
-            // Inside a container the hierarchy is mounted at the group itself, so try the group's path, then the mount root.
-            return FirstWith(Path.Combine(root, m.Field), m.Path, file)
-                ?? FirstWith(Path.Combine(root, controller), m.Path, file);
+            if (FirstWith(mount, m.Path, file) is { } dir)
+            {
+                return (dir, mount);
+            }
         }
 
-        return FirstWith(Path.Combine(root, controller), null, file)
-            ?? FirstWith(Path.Combine(root, "cpu,cpuacct"), null, file);
+        return null;
     }
 
     private static string? FirstWith(string baseDir, string? groupPath, string file)

@@ -107,6 +107,49 @@ public sealed class EtcdClientTests(EtcdFixture fixture)
     }
 
     [Fact]
+    public async Task KeepAliveLoopAsync_LeaseAtEtcdsLongestTtl_WaitsInsteadOfThrowing()
+    {
+        // etcd grants TTLs up to 9,000,000,000 s (285 years); a third of that is far past what a timer holds.
+        using var client = fixture.Etcd.CreateClient();
+        var lease = await client.GrantLeaseAsync(TimeSpan.FromSeconds(9_000_000_000), s_none);
+        try
+        {
+            Assert.Equal(TimeSpan.FromSeconds(9_000_000_000), lease.Ttl);
+            using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+
+            var loop = client.KeepAliveLoopAsync(lease.Id, lease.Ttl, lease.Ttl / 3, cts.Token);
+
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => loop.WaitAsync(TimeSpan.FromSeconds(30)));
+        }
+        finally
+        {
+            await client.RevokeLeaseAsync(lease.Id, s_none);
+        }
+    }
+
+    [Fact]
+    public async Task Calls_TimeoutsLongerThanATimerHolds_WorkAsUsual()
+    {
+        // Options built in code skip validation: the request and watch-idle timers still get no more than they hold.
+        using var client = fixture.Etcd.CreateClient(configure: o =>
+        {
+            o.RequestTimeout = TimeSpan.FromDays(100);
+            o.WatchIdleTimeout = TimeSpan.FromDays(100);
+        });
+        var key = Prefix() + "k";
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await using var watch = client.WatchAsync(key, prefix: false, 0, cts.Token).GetAsyncEnumerator(cts.Token);
+        var next = watch.MoveNextAsync().AsTask();
+
+        await client.PutAsync(key, Utf8("v"), 0, s_none);
+        var read = await client.RangeAsync(key, prefix: false, s_none);
+
+        Assert.Equal("v", Encoding.UTF8.GetString(Assert.Single(read.Kvs).Value));
+        Assert.True(await next.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(key, watch.Current.Events.Single().Kv.Key);
+    }
+
+    [Fact]
     public async Task WatchAsync_PutAndDelete_YieldsEventsInOrder()
     {
         using var client = fixture.Etcd.CreateClient();

@@ -26,12 +26,12 @@ public sealed class EtcdServiceDiscoveryTests(EtcdFixture fixture)
 
         Assert.True(token.HasChanged);
         var endpoints = observer.DiscoveryContract.GetEndpoints(service);
-        var red = endpoints.Single(e => e.Color == "red");
-        var plain = endpoints.Single(e => e.Color is null);
-        Assert.Equal(60, plain.Weight);
-        Assert.Equal(100, red.Weight);
-        Assert.All(endpoints, e => Assert.NotNull(e.RegisteredAt));
-        Assert.All(endpoints, e => Assert.Equal(("az1", "1.2.3"), (e.Zone, e.Version)));
+        var red = endpoints.Single(e => e.GetColor() == "red");
+        var plain = endpoints.Single(e => e.GetColor() is null);
+        Assert.Equal(60, plain.GetWeight());
+        Assert.Equal(100, red.GetWeight());
+        Assert.All(endpoints, e => Assert.NotNull(e.GetInstance()!.RegisteredAt));
+        Assert.All(endpoints, e => Assert.Equal(("az1", "1.2.3"), (e.GetInstance()!.Zone, e.GetInstance()!.Version)));
         Assert.Equal([plain], EndpointColorFilter.Filter(endpoints, null));
         Assert.Equal([red], EndpointColorFilter.Filter(endpoints, "red"));
 
@@ -39,7 +39,7 @@ public sealed class EtcdServiceDiscoveryTests(EtcdFixture fixture)
         await first.StopAsync();
         await Poll.UntilAsync(() => observer.DiscoveryContract.GetEndpoints(service).Count == 1, "the stopped instance is gone");
         Assert.True(before.HasChanged);
-        Assert.Null(Assert.Single(observer.DiscoveryContract.GetEndpoints(service)).Color);
+        Assert.Null(Assert.Single(observer.DiscoveryContract.GetEndpoints(service)).GetColor());
     }
 
     [Fact]
@@ -61,8 +61,8 @@ public sealed class EtcdServiceDiscoveryTests(EtcdFixture fixture)
         await client.PutAsync($"/redbook/services/{service}/marker", Encoding.UTF8.GetBytes("{\"addresses\":[\"http://10.0.0.8:80\"]}"), 0, s_none);
         await Poll.UntilAsync(() => observer.DiscoveryContract.GetEndpoints(service).Count == 2, "a later record is discovered");
 
-        var good = observer.DiscoveryContract.GetEndpoints(service).Single(e => e.InstanceId == "good");
-        Assert.Equal((new Uri("http://10.0.0.7:80"), 10), (good.Address, good.Weight));
+        var good = observer.DiscoveryContract.GetEndpoints(service).Single(e => e.GetInstance()!.InstanceId == "good");
+        Assert.Equal(("http://10.0.0.7", 10), (good.AddressKey(), good.GetWeight()));
         foreach (var id in new[] { "junk", "noaddr", "heavy", "ftp", "good" })
         {
             Assert.True(observer.Logs.Contains(LogLevel.Warning, $"Ignoring registry entry /redbook/services/{service}/{id}:"), id + "\n" + string.Join('\n', observer.Logs.Entries));

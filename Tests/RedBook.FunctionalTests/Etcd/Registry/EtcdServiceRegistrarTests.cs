@@ -1,5 +1,13 @@
+using RedBook.ServiceDefaults.Discovery;
+using System.Globalization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using System.Text;
+using RedBook.FunctionalTests.ServiceDefaults;
+using RedBook.ServiceDefaults.Etcd.Registry;
 using System.Text.Json;
 using RedBook.ServiceDefaults.Etcd.Client;
 
@@ -100,6 +108,54 @@ public sealed class EtcdServiceRegistrarTests(EtcdFixture fixture)
     }
 
     [Fact]
+    public async Task Registrar_WithAManagementPort_RegistersOnlyThePublicAddress()
+    {
+        using var client = fixture.Etcd.CreateClient();
+        var service = NewService();
+        var port = RedBook.FunctionalTests.ServiceDefaults.Net.FreePort();
+        await using var app = await KestrelApp.StartAsync(a => a.MapGet("/hello", () => "hi"), settings: new Dictionary<string, string?>
+        {
+            ["RedBook:Etcd:Endpoints:0"] = fixture.Etcd.Endpoint,
+            ["RedBook:Service:Name"] = service,
+            ["RedBook:Management:Port"] = port.ToString(CultureInfo.InvariantCulture),
+            ["RedBook:Management:Host"] = "127.0.0.1",
+        });
+        var registrar = app.App.Services.GetRequiredService<EtcdServiceRegistrar>();
+        await Poll.UntilAsync(async () => await ReadAsync(client, registrar.Key) is not null, "the registration appears");
+        var listening = app.App.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
+
+        using var record = JsonDocument.Parse((await ReadAsync(client, registrar.Key))!.Value);
+        var addresses = record.RootElement.GetProperty("addresses").EnumerateArray().Select(a => new Uri(a.GetString()!)).ToArray();
+
+        Assert.Equal(2, listening.Count);                                    // Kestrel listens on both ports
+        var only = Assert.Single(addresses);                                 // callers are told about one
+        Assert.Equal(app.BaseAddress.Port, only.Port);
+        Assert.DoesNotContain(addresses, a => a.Port == port);
+    }
+
+    [Fact]
+    public async Task Registrar_KeyDeletedWhileTheLeaseLives_PutsItBackOnTheSameLease()
+    {
+        using var client = fixture.Etcd.CreateClient();
+        var service = NewService();
+        await using var host = await RedBookEtcdHost.StartAsync(fixture.Etcd.Endpoint, service, new Dictionary<string, string?> { ["RedBook:Service:LeaseTtl"] = "00:01:00" });
+        await Poll.UntilAsync(async () => await ReadAsync(client, host.Registrar.Key) is not null, "the registration appears");
+        await Poll.UntilAsync(() => host.Discovery.GetEndpoints(service).Count == 1, "discovery sees the instance");
+        var key = host.Registrar.Key!;
+        var lease = host.Registrar.LeaseId;
+        var before = Encoding.UTF8.GetString((await ReadAsync(client, key))!.Value);
+
+        Assert.Equal(1, await client.DeleteAsync(key, prefix: false, s_none));   // an operator's `etcdctl del`
+
+        await Poll.UntilAsync(async () => await ReadAsync(client, key) is not null, "the key is put back", TimeSpan.FromSeconds(10));
+        var after = (await ReadAsync(client, key))!;
+        Assert.Equal(lease, after.Lease);                                    // the same lease: no re-registration
+        Assert.Equal(before, Encoding.UTF8.GetString(after.Value));
+        Assert.Equal(1, host.Registrar.Registrations);
+        await Poll.UntilAsync(() => host.Discovery.GetEndpoints(service).Count == 1, "discovery sees the instance again");
+    }
+
+    [Fact]
     public async Task Registrar_WeightChangedInEtcdConfig_RepublishesTheRecordLive()
     {
         using var client = fixture.Etcd.CreateClient();
@@ -112,6 +168,6 @@ public sealed class EtcdServiceRegistrarTests(EtcdFixture fixture)
         await Poll.UntilAsync(
             async () => await ReadAsync(client, host.Registrar.Key) is { } kv && JsonDocument.Parse(kv.Value).RootElement.GetProperty("weight").GetInt32() == 25,
             "the record carries the new weight");
-        await Poll.UntilAsync(() => host.Discovery.GetEndpoints(service) is [{ Weight: 25 }], "discovery sees the new weight");
+        await Poll.UntilAsync(() => host.Discovery.GetEndpoints(service) is [var only] && only.GetWeight() == 25, "discovery sees the new weight");
     }
 }

@@ -1,4 +1,6 @@
 using System.Text;
+using Microsoft.Extensions.ServiceDiscovery;
+using RedBook.ServiceDefaults.Discovery;
 using RedBook.ServiceDefaults.Etcd.Discovery;
 
 namespace RedBook.ServiceDefaults.Tests.Etcd.Discovery;
@@ -27,8 +29,28 @@ public sealed class EtcdServiceDiscoveryProviderTests
 
         Assert.True(EtcdServiceDiscoveryProvider.TryParseRecord(Utf8(json), "i1", out var endpoints, out _));
 
-        Assert.Equal([new Uri("https://10.0.0.4:8443"), new Uri("http://10.0.0.4:8080")], endpoints.Select(e => e.Address));
-        Assert.All(endpoints, e => Assert.Equal(("i1", 30, "az2", "red", "1.0", new DateTimeOffset(2026, 1, 1, 0, 0, 10, TimeSpan.Zero)), (e.InstanceId, e.Weight, e.Zone, e.Color, e.Version, e.RegisteredAt!.Value)));
+        Assert.Equal([new Uri("https://10.0.0.4:8443"), new Uri("http://10.0.0.4:8080")], endpoints.Select(e => ((UriEndPoint)e.EndPoint).Uri));
+        Assert.All(endpoints.Select(e => e.GetInstance()!), e => Assert.Equal(("i1", 30, "az2", "red", "1.0", new DateTimeOffset(2026, 1, 1, 0, 0, 10, TimeSpan.Zero), (string?)null), (e.InstanceId, e.Weight, e.Zone, e.Color, e.Version, e.RegisteredAt!.Value, e.EndpointName)));
+    }
+
+    [Fact]
+    public void TryParseRecord_NamedEndpoints_CarryTheirNameBesideTheDefaultAddresses()
+    {
+        var json = "{\"addresses\":[\"http://10.0.0.4:8080\"],\"endpoints\":{\"grpc\":[\"http://10.0.0.4:8081\"]}}";
+
+        Assert.True(EtcdServiceDiscoveryProvider.TryParseRecord(Utf8(json), "i1", out var endpoints, out _));
+
+        Assert.Equal(
+            [("http://10.0.0.4:8080", (string?)null), ("http://10.0.0.4:8081", "grpc")],
+            endpoints.Select(e => (e.AddressKey(), e.GetInstance()!.EndpointName)));
+    }
+
+    [Fact]
+    public void TryParseRecord_OnlyNamedEndpoints_IsAValidRecord()
+    {
+        Assert.True(EtcdServiceDiscoveryProvider.TryParseRecord(Utf8("{\"endpoints\":{\"grpc\":[\"http://h:1\"]}}"), "i1", out var endpoints, out _));
+
+        Assert.Equal("grpc", Assert.Single(endpoints).GetInstance()!.EndpointName);
     }
 
     [Fact]
@@ -36,7 +58,7 @@ public sealed class EtcdServiceDiscoveryProviderTests
     {
         Assert.True(EtcdServiceDiscoveryProvider.TryParseRecord(Utf8("{\"addresses\":[\"http://h:1\"],\"color\":\"\"}"), "i1", out var endpoints, out _));
 
-        var endpoint = Assert.Single(endpoints);
+        var endpoint = Assert.Single(endpoints).GetInstance()!;
         Assert.Equal((100, null, null, null), (endpoint.Weight, endpoint.Color, endpoint.Zone, endpoint.RegisteredAt));
     }
 
@@ -47,6 +69,8 @@ public sealed class EtcdServiceDiscoveryProviderTests
     [InlineData("{\"addresses\":[\"h:1\"]}", "not an absolute http(s) URL")]
     [InlineData("{\"addresses\":[\"http://h:1\"],\"weight\":0}", "outside 1..1000")]
     [InlineData("{\"addresses\":[\"http://h:1\"],\"weight\":\"heavy\"}", "not a registration record")]
+    [InlineData("{\"endpoints\":{\"grpc\":[]}}", "no address")]
+    [InlineData("{\"endpoints\":{\"grpc\":[\"h:1\"]}}", "not an absolute http(s) URL")]
     public void TryParseRecord_Garbage_IsRejectedWithAReason(string json, string reason)
     {
         Assert.False(EtcdServiceDiscoveryProvider.TryParseRecord(Utf8(json), "i1", out var endpoints, out var problem));
@@ -85,7 +109,7 @@ public sealed class EtcdServiceDiscoveryProviderSyncTests : IDisposable
 
         Assert.True(token.HasChanged);
         var endpoint = Assert.Single(provider.GetEndpoints("FEED"));
-        Assert.Equal((new Uri("http://10.0.0.4:80"), "i1", 70), (endpoint.Address, endpoint.InstanceId, endpoint.Weight));
+        Assert.Equal(("http://10.0.0.4", "i1", 70), (endpoint.AddressKey(), endpoint.GetInstance()!.InstanceId, endpoint.GetWeight()));
         Assert.Empty(provider.GetEndpoints("mall"));
         Assert.Contains(_handler.Requests, r => r.Path == "/v3/watch" && r.Body.Contains("\"start_revision\":\"6\"", StringComparison.Ordinal));
         await provider.StopAsync(CancellationToken.None);

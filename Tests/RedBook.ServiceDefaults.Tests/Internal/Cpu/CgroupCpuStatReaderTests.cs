@@ -36,6 +36,48 @@ public sealed class CgroupCpuStatReaderTests : IDisposable
     }
 
     [Fact]
+    public void TryCreate_CgroupV2LimitOnAnAncestor_TakesTheTightestLimitOnThePathToTheRoot()
+    {
+        // systemd and Kubernetes put the limit on the slice or pod and leave the leaf at "max".
+        Write("sys/cgroup.controllers", "cpuset cpu\n");
+        Write("sys/cpu.max", "max 100000\n");                                  // the root never limits
+        Write("sys/kubepods/cpu.max", "400000 100000\n");                      // 4 cores
+        Write("sys/kubepods/pod1/cpu.max", "50000 100000\n");                  // 0.5 core: the tightest
+        Write("sys/kubepods/pod1/app/cpu.max", "max 100000\n");                // the leaf: no limit of its own
+        Write("sys/kubepods/pod1/app/cpu.stat", "usage_usec 10\n");
+        Write("sys/kubepods/pod1/app/cpuset.cpus.effective", "0-7\n");
+        Write("proc-self-cgroup", "0::/kubepods/pod1/app\n");
+
+        var reader = CgroupCpuStatReader.TryCreate(Path.Combine(_root, "sys"), Path.Combine(_root, "proc-self-cgroup"), processorCount: 8)!;
+
+        Assert.True(reader.TryRead(out var stat));
+        Assert.Equal(0.5, stat.QuotaCores);
+
+        Write("sys/kubepods/pod1/app/cpu.max", "25000 100000\n");              // now the leaf is tighter
+        Assert.True(reader.TryRead(out stat));
+        Assert.Equal(0.25, stat.QuotaCores);
+    }
+
+    [Fact]
+    public void TryCreate_CgroupV1LimitOnAnAncestor_TakesTheTightestLimitOnThePathToTheRoot()
+    {
+        Write("sys/cpu,cpuacct/cpuacct.usage", "1\n");
+        Write("sys/cpu,cpuacct/cpu.cfs_quota_us", "-1\n");
+        Write("sys/cpu,cpuacct/cpu.cfs_period_us", "100000\n");
+        Write("sys/cpu,cpuacct/kubepods/cpu.cfs_quota_us", "150000\n");
+        Write("sys/cpu,cpuacct/kubepods/cpu.cfs_period_us", "100000\n");
+        Write("sys/cpu,cpuacct/kubepods/abc/cpuacct.usage", "987654321\n");
+        Write("sys/cpu,cpuacct/kubepods/abc/cpu.cfs_quota_us", "-1\n");
+        Write("sys/cpu,cpuacct/kubepods/abc/cpu.cfs_period_us", "100000\n");
+        Write("proc-self-cgroup", "4:cpu,cpuacct:/kubepods/abc\n");
+
+        var reader = CgroupCpuStatReader.TryCreate(Path.Combine(_root, "sys"), Path.Combine(_root, "proc-self-cgroup"), processorCount: 8)!;
+
+        Assert.True(reader.TryRead(out var stat));
+        Assert.Equal(1.5, stat.QuotaCores);
+    }
+
+    [Fact]
     public void TryCreate_CgroupV2WithoutLimit_UsesCpusetThenProcessorCount()
     {
         Write("sys/cgroup.controllers", "cpu\n");

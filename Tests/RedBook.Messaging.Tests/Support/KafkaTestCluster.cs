@@ -1,0 +1,51 @@
+using Confluent.Kafka;
+using RedBook.Kafka.DevBroker;
+
+namespace RedBook.Messaging.Tests.Support;
+
+/// <summary>A librdkafka mock cluster for one test, with quick group rebalances and helpers to read topics back.</summary>
+public sealed class KafkaTestCluster : IDisposable
+{
+    public KafkaTestCluster(params (string Topic, int Partitions)[] topics)
+    {
+        var options = new MockKafkaClusterOptions { GroupInitialRebalanceDelayMs = 50 };
+        foreach (var (topic, partitions) in topics)
+        {
+            options.Topics[topic] = partitions;
+        }
+
+        Cluster = MockKafkaCluster.Start(options);
+    }
+
+    public MockKafkaCluster Cluster { get; }
+
+    public string BootstrapServers => Cluster.BootstrapServers;
+
+    public void Dispose() => Cluster.Dispose();
+
+    /// <summary>Reads every message of <paramref name="topic"/> (all partitions, from the start) until <paramref name="count"/> arrived.</summary>
+    public async Task<List<ConsumeResult<string, string>>> ReadAsync(string topic, int count, TimeSpan? timeout = null)
+    {
+        using var consumer = new ConsumerBuilder<string, string>(new ConsumerConfig
+        {
+            BootstrapServers = BootstrapServers,
+            GroupId = $"reader-{Guid.NewGuid():N}",
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            EnableAutoCommit = false,
+        }).Build();
+        consumer.Subscribe(topic);
+        var results = new List<ConsumeResult<string, string>>();
+        await Eventually.WaitAsync(() =>
+        {
+            var result = consumer.Consume(TimeSpan.FromMilliseconds(200));
+            if (result is { IsPartitionEOF: false, Message: not null })
+            {
+                results.Add(result);
+            }
+
+            return results.Count >= count;
+        }, $"{count} messages were read from {topic}", () => $"{results.Count} read", timeout);
+        consumer.Close();
+        return results;
+    }
+}

@@ -7,11 +7,11 @@ var builder = DistributedApplication.CreateBuilder(args);
 var infrastructure = builder.AddInfrastructure();
 
 var feed = builder.AddProject<Projects.RedBook_Feed_Api>("feed-api")
-    .WithRedBookDefaults(infrastructure, infrastructure.FeedDb)
+    .WithRedBookDefaults(infrastructure, infrastructure.FeedDb, storeName: "feed")
     .WithReplicas(2);
 
 var mall = builder.AddProject<Projects.RedBook_Mall_Api>("mall-api")
-    .WithRedBookDefaults(infrastructure, infrastructure.MallDb)
+    .WithRedBookDefaults(infrastructure, infrastructure.MallDb, storeName: "mall")
     .WithReplicas(2);
 
 builder.AddProject<Projects.RedBook_Bff>("bff")

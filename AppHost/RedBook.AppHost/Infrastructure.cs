@@ -16,7 +16,8 @@ internal sealed record Infrastructure(
     IResourceBuilder<IResourceWithConnectionString>? Redis,
     IResourceBuilder<IRedBookKafkaResource>? Kafka,
     IResourceBuilder<IRedBookEtcdResource>? Etcd,
-    IResourceBuilder<RedBookJaegerResource>? Jaeger);
+    IResourceBuilder<RedBookJaegerResource>? Jaeger,
+    string? SqliteDirectory);
 
 internal static class InfrastructureExtensions
 {
@@ -76,13 +77,15 @@ internal static class InfrastructureExtensions
             redis,
             kafka,
             etcd,
-            jaeger);
+            jaeger,
+            SqliteDirectory: null);
     }
 
     /// <summary>
     /// Local mode: <c>redis-server</c> and <c>etcd</c> from PATH, each on loopback ports Aspire allocates and starting
-    /// empty. The services store their data in SQLite files (no MongoDB connection string) and send telemetry to the
-    /// dashboard only.
+    /// empty, and the development Kafka broker (librdkafka's mock cluster, in memory). The services store their data
+    /// in SQLite files (no MongoDB connection string; the files outlive the run) and send telemetry to the dashboard
+    /// only.
     /// </summary>
     private static Infrastructure AddLocalExecutables(IDistributedApplicationBuilder builder)
     {
@@ -93,7 +96,10 @@ internal static class InfrastructureExtensions
             ? builder.AddRedBookEtcdExecutable("etcd", etcdServer)
             : null;
 
-        return new(RedBookRunMode.Local, FeedDb: null, MallDb: null, redis, Kafka: null, etcd, Jaeger: null);
+        var kafka = builder.AddRedBookKafkaDevBroker<Projects.RedBook_Kafka_DevBroker>("kafka");
+        var sqlite = Path.Combine(LocalDataDirectory.Root(builder), "sqlite");
+
+        return new(RedBookRunMode.Local, FeedDb: null, MallDb: null, redis, kafka, etcd, Jaeger: null, sqlite);
     }
 
     private static IEnumerable<string> Missing(Infrastructure infrastructure)
@@ -106,11 +112,6 @@ internal static class InfrastructureExtensions
         if (infrastructure.Etcd is null)
         {
             yield return "etcd (etcd is not on PATH)";
-        }
-
-        if (infrastructure.Kafka is null)
-        {
-            yield return "Kafka (no broker in this mode)";
         }
     }
 }

@@ -3,20 +3,26 @@ using Aspire.Hosting;
 namespace RedBook.Hosting;
 
 /// <summary>
-/// Where a local-mode executable keeps its data: <c>{temp}/{apphost name}-{hash of the AppHost path}/{resource}</c>,
-/// the same naming as Aspire's generated volume names, so two solutions never share a directory.
+/// Where local mode keeps files: <c>{temp}/{apphost name}-{hash of the AppHost path}/</c>, named as Aspire names
+/// volumes, so two solutions (or two copies of one) never share a directory.
 /// </summary>
-internal static class LocalDataDirectory
+public static class LocalDataDirectory
 {
-    public static string For(IDistributedApplicationBuilder builder, string resourceName)
+    /// <summary>The AppHost's local-mode directory.</summary>
+    /// <param name="builder">The AppHost builder.</param>
+    public static string Root(IDistributedApplicationBuilder builder)
     {
+        ArgumentNullException.ThrowIfNull(builder);
         var hash = builder.Configuration["AppHost:Sha256"] is { Length: >= 10 } sha ? sha[..10].ToLowerInvariant() : "local";
         var application = new string(builder.Environment.ApplicationName.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_').ToArray()).ToLowerInvariant();
-        return Path.Combine(Path.GetTempPath(), $"{application}-{hash}", resourceName);
+        return Path.Combine(Path.GetTempPath(), $"{application}-{hash}");
     }
 
+    /// <summary>The directory of one resource's data.</summary>
+    internal static string For(IDistributedApplicationBuilder builder, string resourceName) => Path.Combine(Root(builder), resourceName);
+
     /// <summary>Empties the directory (or creates it), so the executable starts from nothing.</summary>
-    public static void Reset(string directory)
+    internal static void Reset(string directory)
     {
         if (Directory.Exists(directory))
         {

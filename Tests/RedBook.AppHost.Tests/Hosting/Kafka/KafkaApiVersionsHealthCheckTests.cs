@@ -17,7 +17,7 @@ public class KafkaApiVersionsHealthCheckTests
         Assert.Equal(18, BinaryPrimitives.ReadInt16BigEndian(request.AsSpan(4)));
         Assert.Equal(0, BinaryPrimitives.ReadInt16BigEndian(request.AsSpan(6)));
         Assert.Equal(0x01020304, BinaryPrimitives.ReadInt32BigEndian(request.AsSpan(8)));
-        Assert.Equal("redbook-apphost", global::System.Text.Encoding.ASCII.GetString(request, 14, BinaryPrimitives.ReadInt16BigEndian(request.AsSpan(12))));
+        Assert.Equal("redbook-apphost", System.Text.Encoding.ASCII.GetString(request, 14, BinaryPrimitives.ReadInt16BigEndian(request.AsSpan(12))));
     }
 
     [Fact]

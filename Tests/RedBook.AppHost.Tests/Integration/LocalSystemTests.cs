@@ -6,7 +6,7 @@ using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using RedBook.Hosting;
 
-namespace RedBook.AppHost.Tests.System;
+namespace RedBook.AppHost.Tests.Integration;
 
 /// <summary>The whole system in local mode, as <c>dotnet run --project AppHost/RedBook.AppHost</c> starts it here.</summary>
 [Collection(LocalSystemCollection.Name)]
@@ -15,13 +15,14 @@ public sealed class LocalSystemTests(LocalSystemFixture fixture)
     private static readonly string[] s_services = ["feed-api", "mall-api", "bff"];
 
     [Fact]
-    public void StartAsync_LocalMode_StartsRedisEtcdAndEveryService()
+    public void StartAsync_LocalMode_StartsRedisEtcdTheDevBrokerAndEveryService()
     {
         var names = fixture.Resources.Where(LocalSystemFixture.IsStarted).Select(r => r.Name).ToHashSet();
 
-        Assert.Superset(new HashSet<string> { "redis", "etcd", "feed-api", "mall-api", "bff" }, names);
+        Assert.Superset(new HashSet<string> { "redis", "etcd", "kafka", "feed-api", "mall-api", "bff" }, names);
         Assert.IsType<RedBookRedisServerResource>(fixture.Resources.Single(r => r.Name == "redis"));
         Assert.IsType<RedBookEtcdServerResource>(fixture.Resources.Single(r => r.Name == "etcd"));
+        Assert.IsType<RedBookKafkaDevBrokerResource>(fixture.Resources.Single(r => r.Name == "kafka"));
         Assert.DoesNotContain(fixture.Resources, r => r is ContainerResource);
     }
 
@@ -62,8 +63,8 @@ public sealed class LocalSystemTests(LocalSystemFixture fixture)
         using var alive = await client.GetAsync(new Uri("/alive", UriKind.Relative));
         using var health = await client.GetAsync(new Uri("/health", UriKind.Relative));
 
-        Assert.Equal(global::System.Net.HttpStatusCode.OK, alive.StatusCode);
-        Assert.Equal(global::System.Net.HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, alive.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, health.StatusCode);
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 using Microsoft.Playwright;
 
-namespace RedBook.AppHost.Tests.System;
+namespace RedBook.AppHost.Tests.Integration;
 
 /// <summary>
 /// The dashboard seen in a real browser: headless Chromium (Debian's <c>chromium</c>, driven by Playwright with its
@@ -54,7 +54,7 @@ public sealed class DashboardBrowserTests(LocalSystemFixture fixture)
                 throw;
             }
 
-            await Assertions.Expect(page).ToHaveTitleAsync(new global::System.Text.RegularExpressions.Regex("resources", global::System.Text.RegularExpressions.RegexOptions.IgnoreCase));
+            await Assertions.Expect(page).ToHaveTitleAsync(new System.Text.RegularExpressions.Regex("resources", System.Text.RegularExpressions.RegexOptions.IgnoreCase));
             var screenshot = Path.Combine(AppContext.BaseDirectory, "dashboard.png");
             await page.ScreenshotAsync(new() { Path = screenshot, FullPage = true });
             Assert.True(new FileInfo(screenshot).Length > 10_000, "the screenshot is empty");

@@ -3,7 +3,7 @@ using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace RedBook.AppHost.Tests.System;
+namespace RedBook.AppHost.Tests.Integration;
 
 /// <summary>
 /// One AppHost in local mode for every test of the <see cref="LocalSystemCollection"/>: redis-server and etcd from

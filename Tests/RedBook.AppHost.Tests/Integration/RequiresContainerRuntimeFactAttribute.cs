@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using RedBook.Hosting;
 
-namespace RedBook.AppHost.Tests.System;
+namespace RedBook.AppHost.Tests.Integration;
 
 /// <summary>
 /// A fact that runs only where the container runtime Aspire uses answers (the same probe the AppHost's automatic

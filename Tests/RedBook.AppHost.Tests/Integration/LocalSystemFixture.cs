@@ -13,7 +13,7 @@ namespace RedBook.AppHost.Tests.Integration;
 /// </summary>
 public sealed class LocalSystemFixture : IAsyncLifetime
 {
-    private static readonly TimeSpan s_startTimeout = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan s_startTimeout = TimeSpan.FromMinutes(8);
 
     private DistributedApplication? _app;
 
@@ -43,8 +43,19 @@ public sealed class LocalSystemFixture : IAsyncLifetime
             static (options, _) => options.DisableDashboard = false,
             cts.Token);
         _app = await builder.BuildAsync(cts.Token);
-        await _app.StartAsync(cts.Token);
-        await WaitForEveryResourceAsync(cts.Token);
+        try
+        {
+            await _app.StartAsync(cts.Token);
+            await WaitForEveryResourceAsync(cts.Token);
+        }
+        catch
+        {
+            // xunit doesn't dispose a fixture whose initialization failed: stop the orchestrator and every process here.
+            await _app.DisposeAsync();
+            _app = null;
+            throw;
+        }
+
         States = await CurrentStatesAsync(cts.Token);
         var dashboardState = States.Values.Single(e => e.Resource.Name == "aspire-dashboard");
         DashboardLoginUrl = new Uri(dashboardState.Snapshot.Urls.Single(u => u.Name == "http").Url);

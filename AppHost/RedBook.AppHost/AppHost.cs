@@ -20,4 +20,8 @@ builder.AddProject<Projects.RedBook_Bff>("bff")
     .WithReference(mall).WaitFor(mall)
     .WithExternalHttpEndpoints();
 
+#if REDBOOK_KUBERNETES
+RedBook.AppHost.Publishing.KubernetesPublishing.AddRedBookKubernetes(builder); // -p:RedBookKubernetes=true, docs/deploy.md
+#endif
+
 builder.Build().Run();

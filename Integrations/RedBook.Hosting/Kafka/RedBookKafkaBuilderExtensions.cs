@@ -113,6 +113,9 @@ public static class RedBookKafkaBuilderExtensions
     /// Three listeners: the image's own (PLAINTEXT, for its tools), one for the host (advertised as localhost and the
     /// host port Aspire gave the endpoint) and one for containers (advertised as the resource's name on Aspire's
     /// container network). In publish mode both advertise what the deployment's endpoints resolve to.
+    /// The host listener's port is read on the host's network: a reference without a network resolves in the context
+    /// of the resource that asks, and for the broker's own environment that is the container network, whose address
+    /// has the container's port (9092), not the one the host reaches.
     /// </summary>
     private static void ConfigureListeners(EnvironmentCallbackContext context, RedBookKafkaServerResource kafka)
     {
@@ -120,8 +123,9 @@ public static class RedBookKafkaBuilderExtensions
         const int @internal = RedBookKafkaServerResource.InternalTargetPort;
         context.EnvironmentVariables["KAFKA_LISTENERS"] = $"PLAINTEXT://localhost:29092,CONTROLLER://localhost:29093,PLAINTEXT_HOST://0.0.0.0:{primary},PLAINTEXT_INTERNAL://0.0.0.0:{@internal}";
         context.EnvironmentVariables["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"] = "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,PLAINTEXT_HOST:PLAINTEXT,PLAINTEXT_INTERNAL:PLAINTEXT";
+        var hostPort = new EndpointReference(kafka, RedBookKafkaServerResource.PrimaryEndpointName, KnownNetworkIdentifiers.LocalhostNetwork).Property(EndpointProperty.Port);
         context.EnvironmentVariables["KAFKA_ADVERTISED_LISTENERS"] = context.ExecutionContext.IsRunMode
-            ? ReferenceExpression.Create($"PLAINTEXT://localhost:29092,PLAINTEXT_HOST://localhost:{kafka.PrimaryEndpoint.Property(EndpointProperty.Port)},PLAINTEXT_INTERNAL://{kafka.Name}:{kafka.InternalEndpoint.Property(EndpointProperty.TargetPort)}")
+            ? ReferenceExpression.Create($"PLAINTEXT://localhost:29092,PLAINTEXT_HOST://localhost:{hostPort},PLAINTEXT_INTERNAL://{kafka.Name}:{kafka.InternalEndpoint.Property(EndpointProperty.TargetPort)}")
             : ReferenceExpression.Create($"PLAINTEXT://{kafka.PrimaryEndpoint.Property(EndpointProperty.Host)}:29092,PLAINTEXT_HOST://{kafka.PrimaryEndpoint.Property(EndpointProperty.HostAndPort)},PLAINTEXT_INTERNAL://{kafka.InternalEndpoint.Property(EndpointProperty.HostAndPort)}");
     }
 

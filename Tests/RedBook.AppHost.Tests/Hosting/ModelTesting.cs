@@ -7,6 +7,8 @@ namespace RedBook.AppHost.Tests.Hosting;
 /// <summary>Helpers for tests of the resource model: nothing is started, endpoints are allocated by hand.</summary>
 internal static class ModelTesting
 {
+    private static readonly TimeSpan s_evaluationTimeout = TimeSpan.FromSeconds(30);
+
     /// <summary>A builder in run mode, named as the AppHost is; it is never built.</summary>
     public static IDistributedApplicationBuilder RunBuilder() => DistributedApplication.CreateBuilder(new DistributedApplicationOptions
     {
@@ -36,15 +38,38 @@ internal static class ModelTesting
     public static async Task<Dictionary<string, string>> EnvironmentAsync(IResource resource) =>
         (await Configuration(resource)).EnvironmentVariables.ToDictionary(e => e.Key, e => e.Value);
 
+    /// <summary>
+    /// Evaluates the resource's configuration within <see cref="s_evaluationTimeout"/>. A value that refers to an endpoint
+    /// waits until the endpoint is allocated, which only DCP or <see cref="Allocate"/> does: a test that forgot to
+    /// allocate one would wait forever, so it fails instead and names the endpoints that are still unallocated.
+    /// </summary>
     private static async Task<IExecutionConfigurationResult> Configuration(IResource resource)
     {
-        var result = await ExecutionConfigurationBuilder.Create(resource)
+        using var timeout = new CancellationTokenSource(s_evaluationTimeout);
+        var evaluation = ExecutionConfigurationBuilder.Create(resource)
             .WithArgumentsConfig()
             .WithEnvironmentVariablesConfig()
-            .BuildAsync(new DistributedApplicationExecutionContext(new DistributedApplicationExecutionContextOptions(DistributedApplicationOperation.Run)
-            {
-                Services = new ServiceCollection().BuildServiceProvider(),
-            }), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+            .BuildAsync(
+                new DistributedApplicationExecutionContext(new DistributedApplicationExecutionContextOptions(DistributedApplicationOperation.Run)
+                {
+                    Services = new ServiceCollection().BuildServiceProvider(),
+                }),
+                Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance,
+                timeout.Token);
+        IExecutionConfigurationResult result;
+        try
+        {
+            result = await evaluation.WaitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            var unallocated = resource.Annotations.OfType<EndpointAnnotation>().Where(e => e.AllocatedEndpoint is null).Select(e => e.Name);
+            throw new TimeoutException(
+                $"{resource.Name}'s arguments and environment were not evaluated within {s_evaluationTimeout.TotalSeconds:0} s: " +
+                $"a value waits for an endpoint nobody allocates. Unallocated endpoints: {string.Join(", ", unallocated)}; " +
+                "call ModelTesting.Allocate for those the value refers to.");
+        }
+
         return result.Exception is { } exception ? throw exception : result;
     }
 

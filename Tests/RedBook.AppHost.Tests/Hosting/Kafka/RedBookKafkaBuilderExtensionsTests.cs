@@ -58,6 +58,9 @@ public class RedBookKafkaBuilderExtensionsTests
     {
         var builder = ModelTesting.RunBuilder();
         var kafka = builder.AddRedBookKafka("kafka").WithDataVolume();
+        // The listeners in the environment name the allocated ports; without them the evaluation would wait for DCP.
+        ModelTesting.Allocate(kafka.Resource, "tcp", 39092);
+        ModelTesting.Allocate(kafka.Resource, "internal", 39093);
 
         var mount = Assert.Single(kafka.Resource.Annotations.OfType<ContainerMountAnnotation>());
         Assert.Equal("/var/lib/kafka/data", mount.Target);

@@ -107,6 +107,19 @@ public sealed class BffStack : IAsyncLifetime
         return bff.Start();
     }
 
+    /// <summary>Stops a BFF replica that <see cref="StartBff"/> started (not <see cref="BffAddress"/>, which the other tests share).</summary>
+    public async Task StopBffAsync(Uri address)
+    {
+        if (address == BffAddress)
+        {
+            throw new ArgumentException("The stack's first BFF is shared by every test.", nameof(address));
+        }
+
+        var bff = _bffs.Single(b => b.Address == address);
+        _bffs.Remove(bff);
+        await bff.DisposeAsync();
+    }
+
     public void StartFeed() => _feed = StartService<FeedProgram>(Path.Combine(_directory, "feed.db"), FeedPort);
 
     public async Task StopFeedAsync()

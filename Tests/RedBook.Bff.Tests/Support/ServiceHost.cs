@@ -20,12 +20,16 @@ public sealed class ServiceHost<TProgram> : WebApplicationFactory<TProgram>
         UseKestrel();
     }
 
+    /// <summary>The HTTP address, once started.</summary>
+    public Uri? Address { get; private set; }
+
     /// <summary>Starts the host and returns its HTTP address.</summary>
     public Uri Start()
     {
         StartServer();
         var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
-        return new Uri(addresses.First(a => !a.Contains(":" + (_settings.TryGetValue("RedBook:Grpc:Port", out var grpc) ? grpc : "none"), StringComparison.Ordinal)));
+        Address = new Uri(addresses.First(a => !a.Contains(":" + (_settings.TryGetValue("RedBook:Grpc:Port", out var grpc) ? grpc : "none"), StringComparison.Ordinal)));
+        return Address;
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

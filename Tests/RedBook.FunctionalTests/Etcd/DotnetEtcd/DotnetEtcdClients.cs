@@ -2,6 +2,8 @@ using System.Net.Http;
 using System.Security.Cryptography.X509Certificates;
 using Etcdserverpb;
 using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using DotnetEtcdClient = dotnet_etcd.EtcdClient;
 
@@ -15,8 +17,8 @@ namespace RedBook.FunctionalTests.Etcd.DotnetEtcd;
 /// </summary>
 internal static class DotnetEtcdClients
 {
-    public static DotnetEtcdClient Connect(string endpoints) =>
-        new(endpoints, configureChannelOptions: FastKeepAlive);
+    public static DotnetEtcdClient Connect(string endpoints, params Interceptor[] interceptors) =>
+        new(endpoints, configureChannelOptions: FastKeepAlive, interceptors: interceptors);
 
     public static DotnetEtcdClient ConnectTls(string endpoints, X509Certificate2? pinned) =>
         new(
@@ -47,5 +49,44 @@ internal static class DotnetEtcdClients
         handler.KeepAlivePingDelay = TimeSpan.FromSeconds(1);
         handler.KeepAlivePingTimeout = TimeSpan.FromSeconds(1);
         handler.ConnectTimeout = TimeSpan.FromSeconds(2);
+    }
+}
+
+/// <summary>
+/// Tells when a bidirectional-streaming method (e.g. <c>/etcdserverpb.Lease/LeaseKeepAlive</c>) of a dotnet-etcd client
+/// has received its first response: from then on the call is committed, and the retry policy dotnet-etcd puts on its
+/// channel (5 attempts on UNAVAILABLE, backing off from 1 s) no longer applies to it.
+/// </summary>
+internal sealed class FirstResponseInterceptor(string method) : Interceptor
+{
+    private readonly TaskCompletionSource _first = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when a call of the method has received a response.</summary>
+    public Task FirstResponse => _first.Task;
+
+    public override AsyncDuplexStreamingCall<TRequest, TResponse> AsyncDuplexStreamingCall<TRequest, TResponse>(
+        ClientInterceptorContext<TRequest, TResponse> context,
+        AsyncDuplexStreamingCallContinuation<TRequest, TResponse> continuation)
+    {
+        var call = continuation(context);
+        return context.Method.FullName != method
+            ? call
+            : new AsyncDuplexStreamingCall<TRequest, TResponse>(call.RequestStream, new Reader<TResponse>(call.ResponseStream, _first), call.ResponseHeadersAsync, call.GetStatus, call.GetTrailers, call.Dispose);
+    }
+
+    private sealed class Reader<T>(IAsyncStreamReader<T> inner, TaskCompletionSource first) : IAsyncStreamReader<T>
+    {
+        public T Current => inner.Current;
+
+        public async Task<bool> MoveNext(CancellationToken cancellationToken)
+        {
+            var moved = await inner.MoveNext(cancellationToken);
+            if (moved)
+            {
+                first.TrySetResult();
+            }
+
+            return moved;
+        }
     }
 }

@@ -58,9 +58,14 @@ public sealed class DotnetEtcdOutageTests(EtcdOutageFixture fixture, ITestOutput
     {
         // The registrar's part of our 5 s outage test: keep-alive must report the loss, the same client must work
         // again once etcd is back, and a watch of the registry must see the new registration.
+        // etcd goes down only once the keep-alive stream has had its first answer. Before that, the call is not yet
+        // committed and dotnet-etcd's channel retries it (5 attempts on UNAVAILABLE, backing off from 1 s with
+        // jitter): killed that early, the keep-alive failed at once, or was still retrying when the outage ended, or
+        // reached the restarted etcd and returned normally. Which one was a race with the first round trip.
         var prefix = "/dotnet-etcd/services/" + Guid.NewGuid().ToString("N") + "/";
         var key = prefix + "instance";
-        using var client = DotnetEtcdClients.Connect(fixture.Etcd.Endpoint);
+        var established = new FirstResponseInterceptor("/etcdserverpb.Lease/LeaseKeepAlive");
+        using var client = DotnetEtcdClients.Connect(fixture.Etcd.Endpoint, established);
         var lease = await client.LeaseGrantAsync(new LeaseGrantRequest { TTL = 3 });
         await client.PutRevisionAsync(key, "v1", lease.ID);
         var puts = new List<long>();
@@ -71,21 +76,30 @@ public sealed class DotnetEtcdOutageTests(EtcdOutageFixture fixture, ITestOutput
                 puts.AddRange(response.Events.Where(e => e.Type == Mvccpb.Event.Types.EventType.Put).Select(e => e.Kv.Lease));
             }
         });
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         var keepAlive = client.LeaseKeepAlive(lease.ID, cts.Token);
+        await established.FirstResponse.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.False(keepAlive.IsCompleted, $"keep-alive ended before the outage: {keepAlive.Status}");
 
         await fixture.Etcd.StopAsync();
-        await Task.Delay(TimeSpan.FromSeconds(5)); // the outage: longer than the 3 s TTL
-        var endedDuringOutage = keepAlive.IsFaulted || keepAlive.IsCanceled;
+        var outage = System.Diagnostics.Stopwatch.StartNew();
+        // The loss ends the keep-alive task while etcd is down (its next write or read on the dead stream), mostly as a
+        // cancellation although the caller's token was not cancelled, as an RpcException when it hits the read.
+        var ended = await Task.WhenAny(keepAlive, Task.Delay(TimeSpan.FromSeconds(30))) == keepAlive;
+        var endedAfter = outage.Elapsed;
+        var remaining = TimeSpan.FromSeconds(5) - endedAfter;
+        if (remaining > TimeSpan.Zero)
+        {
+            await Task.Delay(remaining); // the outage lasts 5 s at least: longer than the 3 s TTL
+        }
+
         await fixture.Etcd.StartAsync();
 
-        // The loss ends the keep-alive task, mostly as a cancellation although the caller's token was not cancelled
-        // (a write on the dead stream), as an RpcException when it hits the read.
-        Assert.True(endedDuringOutage, $"keep-alive status after the outage: {keepAlive.Status}");
+        Assert.True(ended, $"keep-alive status 30 s into the outage: {keepAlive.Status}");
         Assert.False(cts.IsCancellationRequested);
         var failure = await Assert.ThrowsAnyAsync<Exception>(() => keepAlive);
         Assert.True(failure is OperationCanceledException or RpcException, failure.ToString());
-        output.WriteLine($"keep-alive ended with {failure.GetType().Name}: {failure.Message}");
+        output.WriteLine($"keep-alive ended {endedAfter.TotalSeconds:0.0} s into the outage with {failure.GetType().Name}: {failure.Message}");
         long again = 0;
         await Poll.UntilAsync(
             async () =>

@@ -8,6 +8,11 @@ namespace RedBook.ServiceDefaults.Deadline;
 /// </summary>
 internal sealed class DeadlineLease
 {
+    // One lease per thread in front of the strategy's pool: taking and giving it back costs no interlocked operation
+    // (the pool's Get and Return cost one each). A lease only serves a strategy on the same clock.
+    [ThreadStatic]
+    private static DeadlineLease? s_local;
+
     private readonly TimeProvider _timeProvider;
 
     public DeadlineLease(TimeProvider timeProvider)
@@ -38,6 +43,32 @@ internal sealed class DeadlineLease
         }
 
         return false;
+    }
+
+    /// <summary>This thread's idle lease on <paramref name="timeProvider"/>'s clock, or null.</summary>
+    public static DeadlineLease? TryRentLocal(TimeProvider timeProvider)
+    {
+        var lease = s_local;
+        if (lease is not null && ReferenceEquals(lease._timeProvider, timeProvider))
+        {
+            s_local = null;
+            return lease;
+        }
+
+        return null;
+    }
+
+    /// <summary>Resets the lease and keeps it as this thread's idle lease; false (nothing done) when the thread has one.</summary>
+    public bool TryReturnLocal()
+    {
+        if (s_local is not null)
+        {
+            return false;
+        }
+
+        Reset();
+        s_local = this;
+        return true;
     }
 
     /// <summary>Makes the lease reusable: resets the source, or replaces it when it was cancelled.</summary>

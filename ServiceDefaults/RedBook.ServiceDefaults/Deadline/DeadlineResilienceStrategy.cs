@@ -67,7 +67,7 @@ internal sealed class DeadlineResilienceStrategy : ResilienceStrategy
 
         // No longer than a timer holds (about 49.7 days), so the deadline the callee sees is the one that cancels it.
         budget = Math.Min(budget, _maxBudget);
-        var lease = _pool.Get();
+        var lease = DeadlineLease.TryRentLocal(_timeProvider) ?? _pool.Get();
         var deadline = RequestDeadline.AtTimestamp(TimestampMath.SaturatingAdd(now, budget));
         lease.Deadline = deadline;
         lease.Outer = outer;
@@ -105,7 +105,10 @@ internal sealed class DeadlineResilienceStrategy : ResilienceStrategy
 #pragma warning disable CA1849 // Disposing a registration is synchronous by design.
         registration.Dispose();
 #pragma warning restore CA1849
-        _pool.Return(lease);
+        if (!lease.TryReturnLocal())
+        {
+            _pool.Return(lease);
+        }
 
         if (outcome.Exception is OperationCanceledException canceled)
         {

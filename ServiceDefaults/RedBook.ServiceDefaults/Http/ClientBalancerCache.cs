@@ -15,7 +15,10 @@ namespace RedBook.ServiceDefaults.Http;
 /// </summary>
 internal sealed class ClientBalancerCache(LoadBalancerFactory factory, ServiceEndpointResolver resolver, TimeProvider timeProvider) : IDisposable
 {
-    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<EntryKey, Entry> _entries = new(EntryKeyComparer.Instance);
+
+    // What a logical address's scheme and host give, computed once instead of per request.
+    private readonly ConcurrentDictionary<(string Scheme, string Host), Logical> _logical = new();
 
     /// <summary>
     /// The balancer over the endpoints of the service <paramref name="uri"/> names that may serve traffic of <paramref name="color"/>
@@ -25,17 +28,24 @@ internal sealed class ClientBalancerCache(LoadBalancerFactory factory, ServiceEn
     /// </summary>
     public async ValueTask<BalancerLookup> GetAsync(string client, LoadBalancingPolicy policy, Uri uri, string? color, CancellationToken cancellationToken)
     {
+        var scheme = uri.Scheme;
+        var host = uri.IdnHost;
+        if (!_logical.TryGetValue((scheme, host), out var logical))
+        {
+            logical = _logical.GetOrAdd((scheme, host), static (_, u) => new Logical(ServiceAddress.QueryOf(u), ServiceAddress.SchemesOf(u)[0]), uri);
+        }
+
         ServiceEndpointSource source;
         try
         {
-            source = await resolver.GetEndpointsAsync(ServiceAddress.QueryOf(uri), cancellationToken).ConfigureAwait(false);
+            source = await resolver.GetEndpointsAsync(logical.Query, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             return new BalancerLookup(null, new RedBookError(
                 ErrorCode.Unavailable,
                 WellKnownReasons.UnknownService,
-                $"Service discovery could not resolve '{ServiceAddress.QueryOf(uri)}': {ex.Message}"));
+                $"Service discovery could not resolve '{logical.Query}': {ex.Message}"), null);
         }
 
         if (!HasRegisteredEndpoint(source.Endpoints))
@@ -44,10 +54,10 @@ internal sealed class ClientBalancerCache(LoadBalancerFactory factory, ServiceEn
             return new BalancerLookup(null, new RedBookError(
                 ErrorCode.Unavailable,
                 WellKnownReasons.UnknownService,
-                $"No discovery provider knows the service '{uri.IdnHost}' (scheme '{uri.Scheme}'). Add it to configuration as services:{service}:http:0, register it in etcd, or check the client's address."));
+                $"No discovery provider knows the service '{uri.IdnHost}' (scheme '{uri.Scheme}'). Add it to configuration as services:{service}:http:0, register it in etcd, or check the client's address."), null);
         }
 
-        var key = string.Join('\n', client, policy == LoadBalancingPolicy.RoundRobin ? "rr" : "p2c", uri.Scheme, uri.IdnHost, color ?? string.Empty);
+        var key = new EntryKey(client, policy, scheme, host, color ?? string.Empty);
         if (!_entries.TryGetValue(key, out var entry))
         {
             entry = _entries.GetOrAdd(key, static (_, s) => new Entry(s.Self.Create(s.Policy, s.Service)), (Self: this, Policy: policy, Service: ServiceAddress.ServiceNameOf(uri)));
@@ -59,10 +69,10 @@ internal sealed class ClientBalancerCache(LoadBalancerFactory factory, ServiceEn
             return new BalancerLookup(null, new RedBookError(
                 ErrorCode.Unavailable,
                 LoadBalancingConstants.NoEndpointsReason,
-                $"The service '{uri.IdnHost}' has {source.Endpoints.Count} endpoint(s), but none serves {(string.IsNullOrEmpty(color) ? "uncoloured traffic" : $"traffic coloured '{color}'")}."));
+                $"The service '{uri.IdnHost}' has {source.Endpoints.Count} endpoint(s), but none serves {(string.IsNullOrEmpty(color) ? "uncoloured traffic" : $"traffic coloured '{color}'")}."), null);
         }
 
-        return new BalancerLookup(entry.Balancer, null);
+        return new BalancerLookup(entry.Balancer, null, logical.DefaultScheme);
     }
 
     public void Dispose()
@@ -92,6 +102,31 @@ internal sealed class ClientBalancerCache(LoadBalancerFactory factory, ServiceEn
     private ILoadBalancer<ServiceEndpoint> Create(LoadBalancingPolicy policy, string serviceName) => policy == LoadBalancingPolicy.RoundRobin
         ? new RoundRobinBalancer<ServiceEndpoint>(serviceName, timeProvider)
         : factory.CreateP2C<ServiceEndpoint>(serviceName);
+
+    /// <summary>The resolver's query for a logical address and the scheme its host or IP endpoints take (the most preferred one).</summary>
+    private sealed record Logical(string Query, string DefaultScheme);
+
+    /// <summary>One balancer per client, policy, scheme, host and colour (names compared ignoring case).</summary>
+    private readonly record struct EntryKey(string Client, LoadBalancingPolicy Policy, string Scheme, string Host, string Color);
+
+    private sealed class EntryKeyComparer : IEqualityComparer<EntryKey>
+    {
+        public static readonly EntryKeyComparer Instance = new();
+
+        public bool Equals(EntryKey x, EntryKey y) =>
+            x.Policy == y.Policy
+            && string.Equals(x.Client, y.Client, StringComparison.OrdinalIgnoreCase)
+            && string.Equals(x.Scheme, y.Scheme, StringComparison.OrdinalIgnoreCase)
+            && string.Equals(x.Host, y.Host, StringComparison.OrdinalIgnoreCase)
+            && string.Equals(x.Color, y.Color, StringComparison.OrdinalIgnoreCase);
+
+        public int GetHashCode(EntryKey key) => HashCode.Combine(
+            key.Policy,
+            StringComparer.OrdinalIgnoreCase.GetHashCode(key.Client),
+            StringComparer.OrdinalIgnoreCase.GetHashCode(key.Scheme),
+            StringComparer.OrdinalIgnoreCase.GetHashCode(key.Host),
+            StringComparer.OrdinalIgnoreCase.GetHashCode(key.Color));
+    }
 
     private sealed class Entry(ILoadBalancer<ServiceEndpoint> balancer)
     {
@@ -125,5 +160,8 @@ internal sealed class ClientBalancerCache(LoadBalancerFactory factory, ServiceEn
     }
 }
 
-/// <summary>The balancer of a logical address, or the error to fail the call with.</summary>
-internal readonly record struct BalancerLookup(ILoadBalancer<ServiceEndpoint>? Balancer, RedBookError? Error);
+/// <summary>
+/// The balancer of a logical address and the scheme its host or IP endpoints take (the address's most preferred one), or
+/// the error to fail the call with.
+/// </summary>
+internal readonly record struct BalancerLookup(ILoadBalancer<ServiceEndpoint>? Balancer, RedBookError? Error, string? DefaultScheme);

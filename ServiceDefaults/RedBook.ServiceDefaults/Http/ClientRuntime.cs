@@ -1,5 +1,7 @@
-using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.ServiceDiscovery;
 using Polly;
+using RedBook.ServiceDefaults.Discovery;
 
 namespace RedBook.ServiceDefaults.Http;
 
@@ -11,7 +13,8 @@ namespace RedBook.ServiceDefaults.Http;
 /// </summary>
 internal sealed class ClientRuntime
 {
-    private readonly ConcurrentDictionary<Uri, string> _breakerKeys = new();
+    // Per resolved endpoint object (a refresh publishes new ones, so entries go with the endpoints they describe).
+    private readonly ConditionalWeakTable<ServiceEndpoint, EndpointTarget> _targets = new();
     private readonly ClientBalancerCache _balancers;
     private readonly ClientPipelineParts _parts;
     private ResiliencePipeline? _grpcPipeline;
@@ -58,7 +61,29 @@ internal sealed class ClientRuntime
     public ValueTask<BalancerLookup> GetBalancerAsync(Uri uri, string? color, CancellationToken cancellationToken) =>
         _balancers.GetAsync(Name, Options.LoadBalancing.Policy, uri, color, cancellationToken);
 
-    /// <summary>The breaker key of the endpoint at <paramref name="address"/> for this client: <c>{client}|{address}</c>, cached.</summary>
-    public string BreakerKeyOf(Uri address) =>
-        _breakerKeys.GetOrAdd(address, static (a, name) => string.Concat(name, "|", a.GetLeftPart(UriPartial.Authority)), Name);
+    /// <summary>
+    /// Where an attempt to <paramref name="endpoint"/> goes: its base address (with <paramref name="defaultScheme"/> for a
+    /// host or IP endpoint, <see cref="ServiceEndpointExtensions.ToUri"/>) and its breaker key for this client,
+    /// <c>{client}|{scheme://host:port}</c>. Built once per resolved endpoint instead of once per attempt; null when the
+    /// endpoint is not an address.
+    /// </summary>
+    public EndpointTarget? TargetOf(ServiceEndpoint endpoint, string defaultScheme)
+    {
+        if (_targets.TryGetValue(endpoint, out var target) && ReferenceEquals(target.DefaultScheme, defaultScheme))
+        {
+            return target;
+        }
+
+        if (endpoint.ToUri(defaultScheme) is not { } address)
+        {
+            return null;
+        }
+
+        target = new EndpointTarget(address, string.Concat(Name, "|", address.GetLeftPart(UriPartial.Authority)), defaultScheme);
+        _targets.AddOrUpdate(endpoint, target);
+        return target;
+    }
 }
+
+/// <summary>The base address an endpoint's attempts are sent to, and the key of its breaker.</summary>
+internal sealed record EndpointTarget(Uri Address, string BreakerKey, string DefaultScheme);

@@ -24,7 +24,7 @@ internal sealed class EndpointPickStrategy(ClientRuntime runtime) : ResilienceSt
             return await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
         }
 
-        var (balancer, error) = await runtime.GetBalancerAsync(uri, ColorOf(context), context.CancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
+        var (balancer, error, defaultScheme) = await runtime.GetBalancerAsync(uri, ColorOf(context), context.CancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
         if (balancer is null)
         {
             return Outcome.FromException<HttpResponseMessage>(new RedBookException(error!));
@@ -40,8 +40,8 @@ internal sealed class EndpointPickStrategy(ClientRuntime runtime) : ResilienceSt
         }
 
         // A host or IP endpoint (no scheme of its own) takes the address's most preferred scheme, as the library's handler does.
-        var address = pick.Endpoint!.ToUri(ServiceAddress.SchemesOf(uri)[0]);
-        if (address is null)
+        var target = runtime.TargetOf(pick.Endpoint!, defaultScheme!);
+        if (target is null)
         {
             balancer.Complete(pick, PickFeedback.Failed);
             return Outcome.FromException<HttpResponseMessage>(new RedBookException(new RedBookError(
@@ -51,8 +51,8 @@ internal sealed class EndpointPickStrategy(ClientRuntime runtime) : ResilienceSt
         }
 
         context.Properties.Set(ClientResilienceKeys.Endpoint, pick.Endpoint!);
-        context.Properties.Set(ClientResilienceKeys.EndpointAddress, address);
-        context.Properties.Set(RedBookResilienceKeys.BreakerKey, runtime.BreakerKeyOf(address));
+        context.Properties.Set(ClientResilienceKeys.EndpointAddress, target.Address);
+        context.Properties.Set(RedBookResilienceKeys.BreakerKey, target.BreakerKey);
         var outcome = default(Outcome<HttpResponseMessage>);
         var completed = false;
         try

@@ -102,20 +102,33 @@ internal sealed class RedBookClientHandler(string clientName, RedBookClientPipel
     }
 
     /// <summary>The caller's URI with the endpoint's scheme, host and port (and path base, if it has one).</summary>
+    /// <remarks>
+    /// Built as one string and parsed once (about a tenth of what a <see cref="UriBuilder"/> costs), since every attempt
+    /// rewrites its URI. A URI with user information keeps it through <see cref="UriBuilder"/>, as before.
+    /// </remarks>
     internal static Uri Rewrite(Uri original, Uri endpoint)
     {
-        var builder = new UriBuilder(original)
-        {
-            Scheme = endpoint.Scheme,
-            Host = endpoint.Host,
-            Port = endpoint.Port,
-        };
         var pathBase = endpoint.AbsolutePath;
-        if (pathBase.Length > 1)
+        if (original.UserInfo.Length != 0)
         {
-            builder.Path = pathBase.TrimEnd('/') + original.AbsolutePath;
+            var builder = new UriBuilder(original)
+            {
+                Scheme = endpoint.Scheme,
+                Host = endpoint.Host,
+                Port = endpoint.Port,
+            };
+            if (pathBase.Length > 1)
+            {
+                builder.Path = pathBase.TrimEnd('/') + original.AbsolutePath;
+            }
+
+            return builder.Uri;
         }
 
-        return builder.Uri;
+        var authority = endpoint.GetLeftPart(UriPartial.Authority);
+        var target = pathBase.Length > 1
+            ? string.Concat(authority, pathBase.AsSpan().TrimEnd('/'), original.PathAndQuery, original.Fragment)
+            : string.Concat(authority, original.PathAndQuery, original.Fragment);
+        return new Uri(target, UriKind.Absolute);
     }
 }

@@ -449,6 +449,9 @@ public class RedBookClientHandlerTests
     [InlineData("http://feed/a/b?q=1", "http://10.0.0.1:8080", "http://10.0.0.1:8080/a/b?q=1")]
     [InlineData("https+http://feed/a", "https://10.0.0.1:8443", "https://10.0.0.1:8443/a")]
     [InlineData("http://feed/a", "http://10.0.0.1:8080/base/", "http://10.0.0.1:8080/base/a")]
+    [InlineData("http://feed/a%20b?q=%C3%A9#top", "http://10.0.0.1:80", "http://10.0.0.1/a%20b?q=%C3%A9#top")]
+    [InlineData("http://feed/a", "http://[::1]:8080", "http://[::1]:8080/a")]
+    [InlineData("http://user:pw@feed/a", "http://10.0.0.1:8080/base", "http://user:pw@10.0.0.1:8080/base/a")]
     public void Rewrite_KeepsPathAndQuery(string original, string endpoint, string expected)
     {
         Assert.Equal(new Uri(expected), RedBookClientHandler.Rewrite(new Uri(original), new Uri(endpoint)));

@@ -20,7 +20,7 @@ public sealed class JobRunnerTests : IAsyncDisposable
     private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan s_interval = TimeSpan.FromSeconds(10);
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
-    private readonly TestElection _election = new();
+    private readonly ManualLeaderElection _election;
     private readonly RecordingJob _job;
     private readonly ServiceProvider _services;
     private readonly TestOptionsMonitor<RedBookJobOptions> _options = new(new RedBookJobOptions { Interval = s_interval, Jitter = 0.1, Timeout = TimeSpan.FromSeconds(5) });
@@ -31,6 +31,7 @@ public sealed class JobRunnerTests : IAsyncDisposable
 
     public JobRunnerTests()
     {
+        _election = new ManualLeaderElection("jobs", "test", _time);
         _job = new RecordingJob(_time);
         _services = new ServiceCollection().AddSingleton(_job).BuildServiceProvider();
     }
@@ -58,6 +59,9 @@ public sealed class JobRunnerTests : IAsyncDisposable
         _running = _runner.RunAsync(_stop.Token);
         return _runner;
     }
+
+    /// <summary>Ends the term from a context-free thread, so what the token's callbacks wake runs inline.</summary>
+    private void Lose() => WithoutSyncContext.Run(() => _election.StepDown("test"));
 
     private Task<JobRunResult> NextEndedAsync() => _ended.Reader.ReadAsync().AsTask().WaitAsync(s_wait);
 
@@ -92,7 +96,8 @@ public sealed class JobRunnerTests : IAsyncDisposable
 
         Advance(TimeSpan.FromMinutes(10), TimeSpan.FromMilliseconds(100));
 
-        var starts = _job.Starts.Select(s => s.At - _election.AcquiredAt).ToList();
+        var acquiredAt = _election.Current!.AcquiredAt;
+        var starts = _job.Starts.Select(s => s.At - acquiredAt).ToList();
         Assert.InRange(starts[0], TimeSpan.Zero, (s_interval * 0.1) + TimeSpan.FromMilliseconds(100));   // within Jitter × Interval (+ a step)
         for (var i = 1; i < starts.Count; i++)
         {
@@ -127,7 +132,7 @@ public sealed class JobRunnerTests : IAsyncDisposable
         Advance(TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(100));
         var run = Assert.Single(_job.Starts);
 
-        _election.Lose();
+        Lose();
 
         var ended = await NextEndedAsync();
         Assert.Equal((JobOutcome.LostLeadership, run.Context.RunId), (ended.Outcome, ended.RunId));
@@ -145,7 +150,7 @@ public sealed class JobRunnerTests : IAsyncDisposable
         Advance(TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(100));
         Assert.Single(_job.Starts);
 
-        _election.Lose();
+        Lose();
         var released = term.WhenReleasedAsync();
         Assert.False(released.IsCompleted);                              // a resign would wait for this run
 
@@ -161,7 +166,7 @@ public sealed class JobRunnerTests : IAsyncDisposable
         Start();
         await UntilLeadingAsync();
         Advance(TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(100));
-        _election.Lose();
+        Lose();
         await UntilAsync(() => !_runner!.IsLeading, "the runner stands down");
 
         _election.Lead(term: 9);
@@ -236,25 +241,6 @@ public sealed class JobRunnerTests : IAsyncDisposable
 
         await _running!.WaitAsync(s_wait);
         Assert.Equal(JobOutcome.Stopped, (await NextEndedAsync()).Outcome);
-    }
-
-    /// <summary>An election the test drives: Lead makes this instance leader for a term, Lose ends it.</summary>
-    private sealed class TestElection : ILeaderElection
-    {
-        private readonly LeadershipSlot _slot = new("jobs", new LeadershipLog(NullLogger.Instance));
-        private LeaderTerm? _term;
-
-        public string Name => "jobs";
-
-        public LeaderTerm? Current => _slot.Current;
-
-        public DateTimeOffset AcquiredAt => _term!.AcquiredAt;
-
-        public Task<LeaderTerm> WaitForLeadershipAsync(CancellationToken cancellationToken) => _slot.WaitAsync(cancellationToken);
-
-        public LeaderTerm Lead(long term) => _term = _slot.Acquire("test", term, new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
-
-        public void Lose() => WithoutSyncContext.Run(() => _slot.StepDown(_term!, "test", resigned: false, DateTimeOffset.MinValue));
     }
 
     /// <summary>A job that records its runs; it can throw, hang until cancelled, or ignore cancellation until finished.</summary>

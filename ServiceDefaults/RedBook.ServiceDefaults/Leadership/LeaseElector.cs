@@ -62,19 +62,26 @@ internal sealed class LeaseElector : LeaderElectionBase
                 {
                     session = await LeaseSession.StartAsync(_backend, Options.EffectiveLeaseTtl, Time, Log, Name, cancellationToken).ConfigureAwait(false);
                 }
-                catch (RedBookException ex)
+#pragma warning disable CA1031 // The election outlives any failure: it logs, backs off and campaigns again, and never stops the host.
+                catch (Exception ex) when (ex is not OperationCanceledException)
+#pragma warning restore CA1031
                 {
-                    var delay = RetryDelay(++failures, Options.EffectiveLeaseTtl);
-                    Log.CampaignFailed(Name, ex.Error.Message, delay);
-                    await TimerDuration.Delay(delay, Time, cancellationToken).ConfigureAwait(false);
+                    await BackOffAsync(++failures, ex, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
                 failures = 0;
+                Exception? crashed = null;
                 Volatile.Write(ref _session, session);
                 try
                 {
                     await CampaignAsync(session, cancellationToken).ConfigureAwait(false);
+                }
+#pragma warning disable CA1031 // As above: an unexpected failure ends this session (the leadership first), not the election.
+                catch (Exception ex) when (ex is not OperationCanceledException)
+#pragma warning restore CA1031
+                {
+                    crashed = ex;
                 }
                 finally
                 {
@@ -85,6 +92,11 @@ internal sealed class LeaseElector : LeaderElectionBase
                         // Given up on, but perhaps alive in etcd: free the key now rather than after the TTL.
                         _ = RevokeAsync(session.LeaseId);
                     }
+                }
+
+                if (crashed is not null)
+                {
+                    await BackOffAsync(++failures, crashed, cancellationToken).ConfigureAwait(false);
                 }
             }
         }
@@ -176,20 +188,36 @@ internal sealed class LeaseElector : LeaderElectionBase
             self.StepDown(leadership, session.LostReason);
         }, (this, session, leadership));
         using var whileLeading = CancellationTokenSource.CreateLinkedTokenSource(token, leadership.LostToken);
+        var reason = "the election stopped";
         try
         {
             await _backend.WaitUntilReleasedAsync(Key, holder, whileLeading.Token).ConfigureAwait(false);
-            StepDown(leadership, "the election key was deleted or attached to another lease");
+            reason = "the election key was deleted or attached to another lease";
         }
         catch (OperationCanceledException) when (whileLeading.IsCancellationRequested)
         {
-            StepDown(leadership, session.Lost.IsCancellationRequested ? session.LostReason : "the election stopped");
+            if (session.Lost.IsCancellationRequested)
+            {
+                reason = session.LostReason;
+            }
         }
-        catch (RedBookException ex)
+        catch (Exception ex)
         {
-            StepDown(leadership, ex.Error.Message);
+            reason = ex is RedBookException redBook ? redBook.Error.Message : ex.Message;
             throw;
         }
+        finally
+        {
+            // Whatever ended the wait ends the leadership (a no-op when it had already ended).
+            StepDown(leadership, reason);
+        }
+    }
+
+    private async Task BackOffAsync(int failures, Exception error, CancellationToken cancellationToken)
+    {
+        var delay = RetryDelay(failures, Options.EffectiveLeaseTtl);
+        Log.CampaignFailed(Name, error is RedBookException redBook ? redBook.Error.Message : error.Message, delay);
+        await TimerDuration.Delay(delay, Time, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task RevokeAsync(long leaseId)

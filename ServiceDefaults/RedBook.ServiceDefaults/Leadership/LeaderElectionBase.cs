@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using RedBook.ServiceDefaults.Internal;
 using RedBook.ServiceDefaults.Lifecycle;
 
 namespace RedBook.ServiceDefaults.Leadership;
@@ -144,7 +145,7 @@ internal abstract class LeaderElectionBase : BackgroundService, ILeaderElection,
         if (leadership is not null)
         {
             Slot.StepDown(leadership, "resigned", resigned: true, Time.GetUtcNow());
-            var timeout = Options.EffectiveResignTimeout;
+            var timeout = TimerDuration.Clamp(Options.EffectiveResignTimeout);
             try
             {
                 await leadership.WhenReleasedAsync().WaitAsync(timeout, Time, cancellationToken).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using RedBook.Bff.Apis;
 using RedBook.Bff.Extensions;
 using RedBook.ServiceDefaults.Grpc;
 
@@ -10,5 +11,10 @@ var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.MapRedBookGrpcHealth();
+app.MapBffOpenApi();
+app.MapFeedApi();
+//#if (IncludeMall)
+app.MapMallApi();
+//#endif
 
 app.Run();

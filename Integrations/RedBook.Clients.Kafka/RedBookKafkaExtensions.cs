@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using RedBook.Clients.Kafka;
-using RedBook.ServiceDefaults.Telemetry;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -226,12 +225,12 @@ public static class RedBookKafkaExtensions
     {
         if (!disableTracing)
         {
-            builder.Services.ConfigureRedBookTracing(static t => t.AddSource(RedBookKafkaTelemetry.Name));
+            builder.Services.AddOpenTelemetry().WithTracing(static t => t.AddSource(RedBookKafkaTelemetry.Name));
         }
 
         if (!disableMetrics)
         {
-            builder.Services.ConfigureRedBookMetrics(static m => m.AddMeter(RedBookKafkaTelemetry.Name));
+            builder.Services.AddOpenTelemetry().WithMetrics(static m => m.AddMeter(RedBookKafkaTelemetry.Name));
         }
     }
 

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using MongoDB.Driver;
 using MongoDB.Driver.Core.Configuration;
 using RedBook.Clients.MongoDB;
-using RedBook.ServiceDefaults.Telemetry;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -113,12 +112,12 @@ public static class RedBookMongoDBExtensions
 
         if (!settings.DisableTracing)
         {
-            builder.Services.ConfigureRedBookTracing(static t => t.AddSource(ActivitySourceName));
+            builder.Services.AddOpenTelemetry().WithTracing(static t => t.AddSource(ActivitySourceName));
         }
 
         if (!settings.DisableMetrics)
         {
-            builder.Services.ConfigureRedBookMetrics(static m => m.AddMeter(MeterName));
+            builder.Services.AddOpenTelemetry().WithMetrics(static m => m.AddMeter(MeterName));
         }
 
         if (!settings.DisableHealthChecks)

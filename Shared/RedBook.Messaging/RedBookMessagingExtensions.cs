@@ -10,7 +10,6 @@ using RedBook.Messaging.Relay;
 using RedBook.Messaging.Telemetry;
 using RedBook.ServiceDefaults.Jobs;
 using RedBook.ServiceDefaults.Leadership;
-using RedBook.ServiceDefaults.Telemetry;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -150,7 +149,8 @@ public static class RedBookMessagingExtensions
 
     private static void AddTelemetry(IServiceCollection services)
     {
-        services.ConfigureRedBookTracing(static t => t.AddSource(RedBookKafkaTelemetry.Name));
-        services.ConfigureRedBookMetrics(static m => m.AddMeter(MessagingMetrics.MeterName).AddMeter(RedBookKafkaTelemetry.Name));
+        services.AddOpenTelemetry()
+            .WithTracing(static t => t.AddSource(RedBookKafkaTelemetry.Name))
+            .WithMetrics(static m => m.AddMeter(MessagingMetrics.MeterName).AddMeter(RedBookKafkaTelemetry.Name));
     }
 }

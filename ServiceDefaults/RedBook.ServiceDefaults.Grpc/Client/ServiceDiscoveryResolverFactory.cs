@@ -1,7 +1,6 @@
 using Grpc.Core;
 using Grpc.Net.Client.Balancer;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Primitives;
 using Microsoft.Extensions.ServiceDiscovery;
 using RedBook.ServiceDefaults.Discovery;
 using RedBook.ServiceDefaults.Errors;
@@ -63,7 +62,10 @@ internal sealed class ServiceDiscoveryResolver(string query, string defaultSchem
         try
         {
             var source = await resolver.GetEndpointsAsync(query, cancellationToken).ConfigureAwait(false);
-            Interlocked.Exchange(ref _changeRegistration, ChangeToken.OnChange(() => source.ChangeToken, Refresh))?.Dispose();
+            // One callback per resolved source: its token fires once, and Refresh resolves again, which gets a new source
+            // with a new token. ChangeToken.OnChange would re-register on this same, already fired token, and recurse
+            // until the stack overflows (what the first live configuration change did).
+            Interlocked.Exchange(ref _changeRegistration, source.ChangeToken.RegisterChangeCallback(static state => ((ServiceDiscoveryResolver)state!).Refresh(), this))?.Dispose();
             var addresses = new List<BalancerAddress>(source.Endpoints.Count);
             foreach (var endpoint in source.Endpoints)
             {

@@ -387,7 +387,8 @@ public sealed class CoDelRateLimiter : RateLimiter
         if (due < _timerDue)
         {
             _timerDue = due;
-            _timer.Change(TimerDuration.Clamp(TimestampMath.ToTimeSpan(Math.Max(0, due - now), _timeProvider)), Timeout.InfiniteTimeSpan);
+            // Rounded up: a timer that fired a fraction of a millisecond early would find nothing due and re-arm at once.
+            _timer.Change(TimerDuration.ClampNotBefore(TimestampMath.ToTimeSpan(Math.Max(0, due - now), _timeProvider)), Timeout.InfiniteTimeSpan);
         }
     }
 

@@ -40,13 +40,20 @@ public static class RedBookHttpClientBuilderExtensions
             options.HttpMessageHandlerBuilderActions.Add(static handlers =>
             {
                 var name = handlers.Name ?? Options.DefaultName;
-                if (!handlers.AdditionalHandlers.Any(h => h is RedBookClientHandler))
+                if (!IsTelemetryExporter(name) && !handlers.AdditionalHandlers.Any(h => h is RedBookClientHandler))
                 {
                     handlers.AdditionalHandlers.Add(new RedBookClientHandler(name, handlers.Services.GetRequiredService<RedBookClientPipelines>()));
                 }
             }));
         return builder;
     }
+
+    /// <summary>
+    /// The clients the OTLP exporter asks the factory for. They keep the exporter's own timeout and retry: our deadline,
+    /// breaker and RED metrics on them would cut exports short and count every export as a call of the service.
+    /// </summary>
+    internal static bool IsTelemetryExporter(string name) =>
+        name is "OtlpTraceExporter" or "OtlpMetricExporter" or "OtlpLogExporter";
 
     /// <summary>
     /// Registers what every pipeline shares: service discovery (Microsoft.Extensions.ServiceDiscovery with its configuration and

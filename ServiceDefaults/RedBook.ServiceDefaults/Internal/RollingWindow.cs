@@ -34,7 +34,9 @@ internal sealed class RollingWindow
         _sum = new long[buckets];
         _count = new long[buckets];
         Array.Fill(_epoch, long.MinValue);
-        _bucketTicks = Math.Max(1, (long)(bucketDuration.TotalSeconds * timeProvider.TimestampFrequency));
+        // Integer arithmetic: through a double, 57.1 ms could come out a timestamp tick short, and bucket edges drift
+        // away from whole multiples of the duration as timestamps grow.
+        _bucketTicks = Math.Max(1, (long)((Int128)bucketDuration.Ticks * timeProvider.TimestampFrequency / TimeSpan.TicksPerSecond));
         TimeProvider = timeProvider;
         BucketDuration = bucketDuration;
     }

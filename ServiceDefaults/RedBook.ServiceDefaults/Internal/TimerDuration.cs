@@ -28,6 +28,16 @@ internal static class TimerDuration
         return duration < Max ? duration : Max;
     }
 
+    /// <summary>
+    /// <see cref="Clamp"/> for a delay the timer must not fire before: a timer counts whole milliseconds and drops the
+    /// rest, so the delay is first rounded up to the next whole millisecond.
+    /// </summary>
+    public static TimeSpan ClampNotBefore(TimeSpan duration)
+    {
+        var remainder = duration.Ticks % TimeSpan.TicksPerMillisecond;
+        return Clamp(duration > TimeSpan.Zero && remainder != 0 && duration < Max ? duration + TimeSpan.FromTicks(TimeSpan.TicksPerMillisecond - remainder) : duration);
+    }
+
     /// <summary>A source cancelled after <paramref name="delay"/> (clamped) on <paramref name="timeProvider"/>.</summary>
     public static CancellationTokenSource CancelAfter(TimeSpan delay, TimeProvider timeProvider) => new(Clamp(delay), timeProvider);
 

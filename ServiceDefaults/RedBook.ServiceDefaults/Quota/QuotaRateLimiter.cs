@@ -99,7 +99,10 @@ public sealed class QuotaRateLimiter : RateLimiter
                 OnOptionsChanged(value);
             }
         });
-        _refreshTimer = _timeProvider.CreateTimer(static s => _ = ((QuotaRateLimiter)s!).RefreshAsync(), this, TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        // Armed only once assigned: a timer due at once may call back before CreateTimer returns, and the refresh
+        // re-arms _refreshTimer (a null one would leave the limiter on its first lease for good).
+        _refreshTimer = _timeProvider.CreateTimer(static s => _ = ((QuotaRateLimiter)s!).RefreshAsync(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _refreshTimer.Change(TimeSpan.Zero, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Where the current limit comes from.</summary>

@@ -94,25 +94,7 @@ internal sealed class AccessLogMiddleware
         var codeName = ErrorCodeMapping.ToName(code);
         if (Activity.Current is { IsAllDataRequested: true } activity)
         {
-            // ASP.NET Core's own span carries no semantic-convention tags without the instrumentation package,
-            // so name it and tag it the way the HTTP server conventions expect.
-            var httpRequest = context.Request;
-            activity.DisplayName = endpoint is RouteEndpoint ? method : httpRequest.Method;
-            activity.SetTag("http.request.method", httpRequest.Method);
-            activity.SetTag("url.scheme", httpRequest.Scheme);
-            activity.SetTag("url.path", httpRequest.Path.Value);
-            activity.SetTag("http.response.status_code", status);
-            if (endpoint is RouteEndpoint)
-            {
-                activity.SetTag("http.route", route);
-            }
-
-            if (status >= StatusCodes.Status500InternalServerError)
-            {
-                activity.SetTag("error.type", status.ToString(CultureInfo.InvariantCulture));
-                activity.SetStatus(ActivityStatusCode.Error);
-            }
-
+            // The ASP.NET Core instrumentation names the span and adds the HTTP semantic-convention tags; these are ours.
             activity.SetTag("redbook.code", codeName);
             activity.SetTag("redbook.caller", caller);
             if (reason is not null)

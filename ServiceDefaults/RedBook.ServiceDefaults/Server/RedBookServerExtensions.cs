@@ -52,6 +52,7 @@ internal static class RedBookServerExtensions
         services.AddOptions<RateLimitsOptions>().BindConfiguration(RateLimitsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddProblemDetails(static o => o.CustomizeProblemDetails = FrameworkProblemDetails.Customize);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.AspNetCore.Diagnostics.IDeveloperPageExceptionFilter, ErrorModelDeveloperPageFilter>());
 
         services.AddBbrRateLimiter();
         services.AddCoDelRateLimiter();

@@ -26,12 +26,19 @@ public static class RedMetrics
     /// <summary>The peer recorded when it is not known.</summary>
     public const string UnknownPeer = "unknown";
 
+    // Seconds from 1 ms to 10 s, as the semantic conventions advise for http.server.request.duration (the SDK's own
+    // default buckets are for milliseconds).
+    private static readonly InstrumentAdvice<double> s_durationAdvice = new()
+    {
+        HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10],
+    };
+
     private static readonly Counter<long> s_serverRequests = RedBookDiagnostics.Meter.CreateCounter<long>("redbook.server.requests", "{request}", "Requests the server handled.");
     private static readonly Counter<long> s_serverErrors = RedBookDiagnostics.Meter.CreateCounter<long>("redbook.server.errors", "{request}", "Requests the server answered with an error code.");
-    private static readonly Histogram<double> s_serverDuration = RedBookDiagnostics.Meter.CreateHistogram<double>("redbook.server.duration", "s", "How long the server took to handle a request.");
+    private static readonly Histogram<double> s_serverDuration = RedBookDiagnostics.Meter.CreateHistogram("redbook.server.duration", "s", "How long the server took to handle a request.", tags: null, s_durationAdvice);
     private static readonly Counter<long> s_clientRequests = RedBookDiagnostics.Meter.CreateCounter<long>("redbook.client.requests", "{request}", "Calls this service made to dependencies.");
     private static readonly Counter<long> s_clientErrors = RedBookDiagnostics.Meter.CreateCounter<long>("redbook.client.errors", "{request}", "Calls to dependencies that ended with an error code.");
-    private static readonly Histogram<double> s_clientDuration = RedBookDiagnostics.Meter.CreateHistogram<double>("redbook.client.duration", "s", "How long calls to dependencies took.");
+    private static readonly Histogram<double> s_clientDuration = RedBookDiagnostics.Meter.CreateHistogram("redbook.client.duration", "s", "How long calls to dependencies took.", tags: null, s_durationAdvice);
 
     /// <summary>Records one request this server handled.</summary>
     public static void RecordServer(string method, string? peer, ErrorCode code, TimeSpan duration) =>

@@ -1,10 +1,10 @@
 namespace RedBook.ServiceDefaults.Telemetry;
 
 /// <summary>
-/// RedBook's telemetry knobs (<c>RedBook:Telemetry</c>). The OTLP exporter itself is driven by the standard
-/// <c>OTEL_*</c> settings that Aspire injects (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c>, <c>_PROTOCOL</c>,
-/// <c>_HEADERS</c>, <c>OTEL_SERVICE_NAME</c>, <c>OTEL_RESOURCE_ATTRIBUTES</c>, <c>OTEL_METRIC_EXPORT_INTERVAL</c>,
-/// <c>OTEL_TRACES_SAMPLER</c>); these are read once at startup, because the providers are built then.
+/// RedBook's telemetry knobs (<c>RedBook:Telemetry</c>), read once at startup because the providers are built then.
+/// The OTLP exporter itself is driven by the standard <c>OTEL_*</c> settings that Aspire injects
+/// (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c>, <c>_PROTOCOL</c>, <c>_HEADERS</c>, <c>OTEL_SERVICE_NAME</c>,
+/// <c>OTEL_RESOURCE_ATTRIBUTES</c>, <c>OTEL_METRIC_EXPORT_INTERVAL</c>, <c>OTEL_TRACES_SAMPLER</c>).
 /// </summary>
 public sealed class TelemetryOptions
 {

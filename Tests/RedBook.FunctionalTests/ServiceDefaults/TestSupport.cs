@@ -45,7 +45,10 @@ internal sealed class LogCollector : ILoggerProvider
     }
 }
 
-/// <summary>Collects finished activities.</summary>
+/// <summary>
+/// Collects finished activities. The SDK's in-memory exporter writes into a plain <c>ICollection</c>; spans end on
+/// server threads while a test polls, so this one keeps them in a concurrent queue.
+/// </summary>
 internal sealed class ActivityCollector : BaseExporter<Activity>
 {
     public ConcurrentQueue<Activity> Activities { get; } = new();
@@ -61,16 +64,15 @@ internal sealed class ActivityCollector : BaseExporter<Activity>
     }
 }
 
-/// <summary>Collects metric points as plain records (the SDK reuses its Metric objects).</summary>
-internal sealed class MetricCollector : BaseExporter<Metric>
+/// <summary>The points of the in-memory exporter's metric snapshots, as plain records.</summary>
+internal static class MetricPoints
 {
-    public ConcurrentQueue<Point> Points { get; } = new();
-
-    public override ExportResult Export(in Batch<Metric> batch)
+    public static Point[] Of(IEnumerable<MetricSnapshot> snapshots)
     {
-        foreach (var metric in batch)
+        var points = new List<Point>();
+        foreach (var metric in snapshots)
         {
-            foreach (ref readonly var point in metric.GetMetricPoints())
+            foreach (var point in metric.MetricPoints)
             {
                 var tags = new Dictionary<string, object?>();
                 foreach (var tag in point.Tags)
@@ -84,14 +86,23 @@ internal sealed class MetricCollector : BaseExporter<Metric>
                     MetricType.Histogram => point.GetHistogramCount(),
                     _ => 0,
                 };
-                Points.Enqueue(new Point(metric.Name, tags, value));
+                var bounds = new List<double>();
+                if (metric.MetricType == MetricType.Histogram)
+                {
+                    foreach (var bucket in point.GetHistogramBuckets())
+                    {
+                        bounds.Add(bucket.ExplicitBound);
+                    }
+                }
+
+                points.Add(new Point(metric.Name, tags, value, bounds));
             }
         }
 
-        return ExportResult.Success;
+        return [.. points];
     }
 
-    internal sealed record Point(string Name, IReadOnlyDictionary<string, object?> Tags, double Value);
+    internal sealed record Point(string Name, IReadOnlyDictionary<string, object?> Tags, double Value, IReadOnlyList<double> Bounds);
 }
 
 /// <summary>A CPU source the test sets.</summary>

@@ -1,16 +1,16 @@
+using Microsoft.Extensions.Time.Testing;
 using System.ComponentModel.DataAnnotations;
 using System.Diagnostics.Metrics;
 using System.Threading.RateLimiting;
 using RedBook.ServiceDefaults.Bbr;
 using RedBook.ServiceDefaults.Errors;
 using RedBook.ServiceDefaults.Telemetry;
-using RedBook.Testing;
 
 namespace RedBook.ServiceDefaults.Tests.Bbr;
 
 public class BbrRateLimiterTests
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new();
     private readonly FakeCpuUsageSource _cpu = new();
 
     // aegis's test configuration: a 1 s window in 10 buckets of 100 ms, threshold 800.

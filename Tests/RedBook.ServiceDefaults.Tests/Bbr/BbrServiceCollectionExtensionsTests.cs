@@ -9,7 +9,7 @@ namespace RedBook.ServiceDefaults.Tests.Bbr;
 
 public class BbrServiceCollectionExtensionsTests
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly TrackingFakeTimeProvider _time = new();
     private readonly FakeCpuUsageSource _cpu = new();
 
     private (ServiceProvider Provider, IConfigurationRoot Config) Build(Dictionary<string, string?> settings, Action<IServiceCollection> register)

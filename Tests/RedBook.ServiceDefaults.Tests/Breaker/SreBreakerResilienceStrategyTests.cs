@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.ComponentModel.DataAnnotations;
 using System.Net;
 using Polly;
@@ -6,13 +7,12 @@ using RedBook.ServiceDefaults.Deadline;
 using RedBook.ServiceDefaults.Errors;
 using RedBook.ServiceDefaults.Resilience;
 using RedBook.ServiceDefaults.Tests.Resilience;
-using RedBook.Testing;
 
 namespace RedBook.ServiceDefaults.Tests.Breaker;
 
 public class SreBreakerResilienceStrategyTests
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new();
     private readonly RecordingTelemetryListener _listener = new();
 
     [Fact]

@@ -1,11 +1,11 @@
+using Microsoft.Extensions.Time.Testing;
 using RedBook.ServiceDefaults.Breaker;
-using RedBook.Testing;
 
 namespace RedBook.ServiceDefaults.Tests.Breaker;
 
 public class SreThrottleTests
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new();
 
     [Fact]
     public void DropRatio_ManyRequestAcceptPairs_MatchesFormula()
@@ -293,7 +293,7 @@ public class SreThrottleTests
     private static (long Reached, double Bound, TimeSpan Recovery) SimulateFailingBackend(int seed, TimeSpan window, TimeSpan probe, int recoverySuccesses)
     {
         const double K = 1.5;
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         var random = new Random(seed);
         var options = new SreThrottleOptions { K = K, Window = window, ProbeInterval = probe, RecoverySuccesses = recoverySuccesses };
         var throttle = new SreThrottle("sim", options, time, random.NextDouble);

@@ -1,13 +1,13 @@
+using Microsoft.Extensions.Time.Testing;
 using RedBook.ServiceDefaults.CoDel;
 using RedBook.ServiceDefaults.Tests.Internal;
-using RedBook.Testing;
 
 namespace RedBook.ServiceDefaults.Tests.CoDel;
 
 [Collection(StressCollection.Name)]
 public class CoDelConcurrencyTests
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new();
 
     [Fact]
     public async Task AcquireAsync_ManyConcurrentCallers_NeverExceedsLimitAndLosesNoPermit()

@@ -12,7 +12,7 @@ namespace RedBook.ServiceDefaults.Tests.CoDel;
 
 public class CoDelRateLimiterTests
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly TrackingFakeTimeProvider _time = new();
 
     private CoDelRateLimiter Create(int permits = 1, int queue = 1000)
         => new(new CoDelOptions { PermitLimit = permits, QueueLimit = queue }, _time, "test");

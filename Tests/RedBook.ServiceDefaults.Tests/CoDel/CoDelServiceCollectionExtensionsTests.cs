@@ -1,7 +1,7 @@
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using RedBook.ServiceDefaults.CoDel;
-using RedBook.Testing;
 
 namespace RedBook.ServiceDefaults.Tests.CoDel;
 
@@ -18,7 +18,7 @@ public class CoDelServiceCollectionExtensionsTests
         }).Build();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(config);
-        services.AddSingleton<TimeProvider>(new ManualTimeProvider());
+        services.AddSingleton<TimeProvider>(new FakeTimeProvider());
         services.AddCoDelRateLimiter();
         services.AddCoDelRateLimiter("uploads");
         using var provider = services.BuildServiceProvider();

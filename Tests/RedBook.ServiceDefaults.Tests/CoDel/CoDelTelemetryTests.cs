@@ -1,7 +1,7 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Diagnostics.Metrics;
 using RedBook.ServiceDefaults.CoDel;
 using RedBook.ServiceDefaults.Telemetry;
-using RedBook.Testing;
 
 namespace RedBook.ServiceDefaults.Tests.CoDel;
 
@@ -10,7 +10,7 @@ public class CoDelTelemetryTests
     [Fact]
     public void Meter_ReportsShedReasonsAndQueueLength()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         using var limiter = new CoDelRateLimiter(new CoDelOptions { PermitLimit = 1, QueueLimit = 1 }, time, "codel-meter-test");
         var shed = new Dictionary<string, long>();
         var queueLength = -1;

@@ -1,3 +1,4 @@
+using RedBook.ServiceDefaults.Internal;
 using System.ComponentModel.DataAnnotations;
 using Polly;
 using RedBook.ServiceDefaults.Deadline;
@@ -10,7 +11,7 @@ namespace RedBook.ServiceDefaults.Tests.Deadline;
 
 public class DeadlineResilienceStrategyTests
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly TrackingFakeTimeProvider _time = new();
     private readonly RecordingTelemetryListener _listener = new();
 
     private ResiliencePipeline Build(DeadlineStrategyOptions? options = null, DeadlineStrategyOptions? inner = null)
@@ -110,7 +111,7 @@ public class DeadlineResilienceStrategyTests
         }
 
         var expected = TimeSpan.FromHours(hours) - TimeSpan.FromMilliseconds(5);
-        Assert.Equal(expected < ManualTimeProvider.MaxTimerDelay ? expected : ManualTimeProvider.MaxTimerDelay, probe.Seen);
+        Assert.Equal(expected < TimerDuration.Max ? expected : TimerDuration.Max, probe.Seen);
     }
 
     [Fact]
@@ -137,7 +138,7 @@ public class DeadlineResilienceStrategyTests
                 context,
                 (Time: (TimeProvider)_time, Cancelled: cancelled)).AsTask();
 
-            _time.Advance(ManualTimeProvider.MaxTimerDelay - TimeSpan.FromMilliseconds(1));
+            _time.Advance(TimerDuration.Max - TimeSpan.FromMilliseconds(1));
             Assert.False(cancelled.Task.IsCompleted);
             _time.Advance(TimeSpan.FromMilliseconds(1));
             await cancelled.Task.WaitAsync(TimeSpan.FromSeconds(30));

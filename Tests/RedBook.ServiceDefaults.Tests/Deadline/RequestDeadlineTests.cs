@@ -1,11 +1,11 @@
+using Microsoft.Extensions.Time.Testing;
 using RedBook.ServiceDefaults.Deadline;
-using RedBook.Testing;
 
 namespace RedBook.ServiceDefaults.Tests.Deadline;
 
 public class RequestDeadlineTests
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new();
 
     [Fact]
     public void None_HasNoDeadline_AndInfiniteRemaining()
@@ -38,9 +38,11 @@ public class RequestDeadlineTests
     [Fact]
     public void Remaining_WallClockJumps_DoesNotMove()
     {
-        var deadline = RequestDeadline.After(TimeSpan.FromSeconds(1), _time);
-        _time.SetUtcNow(_time.GetUtcNow().AddHours(5));
-        Assert.Equal(TimeSpan.FromSeconds(1), deadline.Remaining(_time));
+        var clock = new JumpingWallClock(_time);
+        var deadline = RequestDeadline.After(TimeSpan.FromSeconds(1), clock);
+        clock.Jump = TimeSpan.FromHours(5);
+        Assert.Equal(_time.GetUtcNow().AddHours(5), clock.GetUtcNow());
+        Assert.Equal(TimeSpan.FromSeconds(1), deadline.Remaining(clock));
     }
 
     [Fact]
@@ -111,5 +113,20 @@ public class RequestDeadlineTests
             default(RequestDeadline.Scope).Dispose();
             Assert.True(RequestDeadline.Current.HasValue);
         }
+    }
+
+    /// <summary>
+    /// A wall clock that jumps (an NTP step, a VM resume) while the monotonic timestamp stays: FakeTimeProvider moves
+    /// both together, so this test keeps its own.
+    /// </summary>
+    private sealed class JumpingWallClock(FakeTimeProvider monotonic) : TimeProvider
+    {
+        public TimeSpan Jump { get; set; }
+
+        public override DateTimeOffset GetUtcNow() => monotonic.GetUtcNow() + Jump;
+
+        public override long GetTimestamp() => monotonic.GetTimestamp();
+
+        public override long TimestampFrequency => monotonic.TimestampFrequency;
     }
 }

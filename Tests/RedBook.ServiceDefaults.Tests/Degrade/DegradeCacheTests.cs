@@ -1,16 +1,16 @@
+using Microsoft.Extensions.Time.Testing;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using RedBook.ServiceDefaults.Degrade;
 using RedBook.ServiceDefaults.Errors;
 using RedBook.ServiceDefaults.Tests.Bbr;
-using RedBook.Testing;
 
 namespace RedBook.ServiceDefaults.Tests.Degrade;
 
 public class DegradeCacheTests
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new();
     private readonly TestOptionsMonitor<DegradeOptions> _options = new(new DegradeOptions { FreshTtl = TimeSpan.FromSeconds(10), StaleTtl = TimeSpan.FromMinutes(5) });
     private int _calls;
 

@@ -1,12 +1,12 @@
+using Microsoft.Extensions.Time.Testing;
 using RedBook.ServiceDefaults.Internal;
-using RedBook.Testing;
 
 namespace RedBook.ServiceDefaults.Tests.Internal;
 
 [Collection(StressCollection.Name)]
 public class RollingWindowConcurrencyTests
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new();
 
     [Fact]
     public void Add_FromManyThreadsAcrossBuckets_LosesNothing()

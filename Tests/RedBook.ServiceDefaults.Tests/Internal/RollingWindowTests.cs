@@ -1,11 +1,11 @@
+using Microsoft.Extensions.Time.Testing;
 using RedBook.ServiceDefaults.Internal;
-using RedBook.Testing;
 
 namespace RedBook.ServiceDefaults.Tests.Internal;
 
 public class RollingWindowTests
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new();
 
     [Fact]
     public void Totals_WithinWindow_SumsEveryBucket()

@@ -11,7 +11,7 @@ namespace RedBook.ServiceDefaults.Tests.Isolation;
 
 public class IsolationLimitersTests
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly TrackingFakeTimeProvider _time = new();
 
     private static IsolationOptions Options(Action<IsolationOptions> configure)
     {

@@ -1,3 +1,4 @@
+using RedBook.ServiceDefaults.Internal;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using RedBook.ServiceDefaults.Lifecycle;
@@ -8,7 +9,7 @@ namespace RedBook.ServiceDefaults.Tests.Lifecycle;
 
 public class GracefulShutdownServiceTests
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly TrackingFakeTimeProvider _time = new();
     private readonly ShutdownState _state = new();
     private readonly RecordingLogger _log = new();
 
@@ -153,11 +154,11 @@ public class GracefulShutdownServiceTests
         using var service = Create(new ShutdownOptions { DrainTimeout = TimeSpan.FromDays(100), ParticipantTimeout = TimeSpan.FromDays(100) }, hanging);
 
         var stopping = service.StoppingAsync(CancellationToken.None);
-        _time.Advance(ManualTimeProvider.MaxTimerDelay);                 // the participant's time is up
+        _time.Advance(TimerDuration.Max);                 // the participant's time is up
         Assert.True(hanging.Called);
         await _time.WhenActiveTimersAsync(1);                           // the drain's timer is armed
         Assert.False(stopping.IsCompleted);
-        _time.Advance(ManualTimeProvider.MaxTimerDelay - TimeSpan.FromMilliseconds(1));
+        _time.Advance(TimerDuration.Max - TimeSpan.FromMilliseconds(1));
         Assert.False(stopping.IsCompleted);
         _time.Advance(TimeSpan.FromMilliseconds(1));                    // so is the drain's
 

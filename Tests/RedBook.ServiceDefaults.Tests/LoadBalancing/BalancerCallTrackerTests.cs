@@ -1,13 +1,13 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Net;
 using RedBook.ServiceDefaults.Errors;
 using RedBook.ServiceDefaults.LoadBalancing;
-using RedBook.Testing;
 
 namespace RedBook.ServiceDefaults.Tests.LoadBalancing;
 
 public class BalancerCallTrackerTests
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new();
 
     private P2CBalancer<string> CreateBalancer()
     {

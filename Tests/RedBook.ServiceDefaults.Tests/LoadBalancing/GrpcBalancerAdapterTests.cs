@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Net;
 using RedBook.ServiceDefaults.Errors;
 using RedBook.ServiceDefaults.LoadBalancing;
@@ -120,7 +121,7 @@ public class GrpcBalancerAdapterTests
     public void ToBalancerEndpoints_PickerRebuildWithNewSubchannelObjects_KeepsStatsOfSameAddress()
     {
         // grpc-dotnet hands CreatePicker a fresh list on every state change; statistics must follow the address.
-        var time = new RedBook.Testing.ManualTimeProvider();
+        var time = new FakeTimeProvider();
         using var balancer = new P2CBalancer<FakeSubchannel>("svc", new P2CBalancerOptions(), time, 7);
         var first = new FakeSubchannel("a", new DnsEndPoint("10.0.0.1", 80));
         balancer.UpdateEndpoints(GrpcBalancerAdapter.ToBalancerEndpoints([first], static s => s.Address));

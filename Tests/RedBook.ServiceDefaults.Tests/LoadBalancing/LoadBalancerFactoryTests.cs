@@ -1,10 +1,10 @@
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.ServiceDiscovery;
 using RedBook.ServiceDefaults.LoadBalancing;
 using RedBook.ServiceDefaults.Tests.Testing;
-using RedBook.Testing;
 
 namespace RedBook.ServiceDefaults.Tests.LoadBalancing;
 
@@ -13,7 +13,7 @@ public class LoadBalancerFactoryTests
     [Fact]
     public void GetBalancer_ConfigurationReload_AppliesPerServiceOptions()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["RedBook:LoadBalancing:SlowStartWindow"] = "00:00:10",

@@ -1,7 +1,7 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Diagnostics.Metrics;
 using RedBook.ServiceDefaults.LoadBalancing;
 using RedBook.ServiceDefaults.Telemetry;
-using RedBook.Testing;
 
 namespace RedBook.ServiceDefaults.Tests.LoadBalancing;
 
@@ -10,7 +10,7 @@ public class LoadBalancingTelemetryTests
     [Fact]
     public void Instruments_AfterPicks_ReportPicksAndForcedPicksPerEndpoint()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         var service = $"svc-{Guid.NewGuid():N}";
         var balancer = new P2CBalancer<string>(service, new P2CBalancerOptions(), time, 5);
         balancer.UpdateEndpoints([new("a", "a"), new("b", "b")]);

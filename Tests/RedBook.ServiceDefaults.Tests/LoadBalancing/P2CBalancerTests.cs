@@ -1,14 +1,14 @@
+using Microsoft.Extensions.Time.Testing;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.ServiceDiscovery;
 using RedBook.ServiceDefaults.Tests.Testing;
 using RedBook.ServiceDefaults.LoadBalancing;
-using RedBook.Testing;
 
 namespace RedBook.ServiceDefaults.Tests.LoadBalancing;
 
 public class P2CBalancerTests
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new();
 
     private static BalancerEndpoint<string>[] Endpoints(params string[] keys)
         => [.. keys.Select(k => new BalancerEndpoint<string>(k, k))];
@@ -220,8 +220,8 @@ public class P2CBalancerTests
     public void Pick_SameSeed_SameSequence()
     {
         string[] keys = ["a", "b", "c", "d", "e"];
-        var first = new P2CBalancer<string>("svc", new P2CBalancerOptions(), new ManualTimeProvider(), 7);
-        var second = new P2CBalancer<string>("svc", new P2CBalancerOptions(), new ManualTimeProvider(), 7);
+        var first = new P2CBalancer<string>("svc", new P2CBalancerOptions(), new FakeTimeProvider(), 7);
+        var second = new P2CBalancer<string>("svc", new P2CBalancerOptions(), new FakeTimeProvider(), 7);
         first.UpdateEndpoints(Endpoints(keys));
         second.UpdateEndpoints(Endpoints(keys));
 

@@ -1,5 +1,5 @@
+using Microsoft.Extensions.Time.Testing;
 using RedBook.ServiceDefaults.LoadBalancing;
-using RedBook.Testing;
 
 namespace RedBook.ServiceDefaults.Tests.LoadBalancing;
 
@@ -8,7 +8,7 @@ public class RoundRobinBalancerTests
     [Fact]
     public void Pick_ThreeEndpoints_CyclesInOrder()
     {
-        var balancer = new RoundRobinBalancer<string>("svc", new ManualTimeProvider());
+        var balancer = new RoundRobinBalancer<string>("svc", new FakeTimeProvider());
         balancer.UpdateEndpoints([new("a", "a"), new("b", "b"), new("c", "c")]);
 
         var picks = Enumerable.Range(0, 6).Select(_ =>

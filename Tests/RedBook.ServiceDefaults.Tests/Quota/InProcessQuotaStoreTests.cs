@@ -1,13 +1,13 @@
+using Microsoft.Extensions.Time.Testing;
 using RedBook.ServiceDefaults.Errors;
 using RedBook.ServiceDefaults.Quota;
 using RedBook.ServiceDefaults.Tests.Bbr;
-using RedBook.Testing;
 
 namespace RedBook.ServiceDefaults.Tests.Quota;
 
 public class InProcessQuotaStoreTests
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new();
     private readonly TestOptionsMonitor<QuotaOptions> _options = new(new QuotaOptions { Capacity = 120 });
 
     private InProcessQuotaStore CreateStore() => new(_options, _time);

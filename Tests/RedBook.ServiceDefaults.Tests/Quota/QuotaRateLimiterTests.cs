@@ -1,3 +1,4 @@
+using RedBook.ServiceDefaults.Internal;
 using System.Threading.RateLimiting;
 using RedBook.ServiceDefaults.Quota;
 using RedBook.ServiceDefaults.Tests.Bbr;
@@ -7,7 +8,7 @@ namespace RedBook.ServiceDefaults.Tests.Quota;
 
 public sealed class QuotaRateLimiterTests : IDisposable
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly TrackingFakeTimeProvider _time = new();
     private readonly TestOptionsMonitor<QuotaOptions> _options = new(new QuotaOptions { Capacity = 100, StaticLimit = 5, InitialWants = 20 });
     private readonly FlakyStore _store;
     private readonly List<QuotaRateLimiter> _limiters = [];
@@ -52,13 +53,15 @@ public sealed class QuotaRateLimiterTests : IDisposable
     [Fact]
     public void Constructor_BeforeFirstAnswer_StaticLimitThenLease()
     {
-        var limiter = Create();
+        _store.Hold();
+        var limiter = Create(); // the first refresh is due at once: the call goes out, its answer waits
         Assert.Equal((QuotaMode.Starting, 5.0), (limiter.Mode, limiter.CurrentLimit));
+        Assert.Equal(20.0, _store.Calls.Single().Wants);
 
-        _time.Advance(TimeSpan.Zero); // the first refresh is due at once
+        _store.Release();
 
         Assert.Equal((QuotaMode.Leased, 20.0), (limiter.Mode, limiter.CurrentLimit));
-        Assert.Equal(20.0, _store.Calls.Single().Wants);
+        Assert.Single(_store.Calls);
     }
 
     [Fact]
@@ -271,7 +274,7 @@ public sealed class QuotaRateLimiterTests : IDisposable
 
         _time.Advance(TimeSpan.Zero);
         Assert.Equal((QuotaMode.Leased, 20.0), (limiter.Mode, limiter.CurrentLimit));
-        _time.Advance(ManualTimeProvider.MaxTimerDelay - TimeSpan.FromMilliseconds(1));
+        _time.Advance(TimerDuration.Max - TimeSpan.FromMilliseconds(1));
         Assert.Equal(1, store.Calls);
         _time.Advance(TimeSpan.FromMilliseconds(1));
 
@@ -340,6 +343,7 @@ public sealed class QuotaRateLimiterTests : IDisposable
     [Fact]
     public void AttemptAcquire_MoreThanTheBucketHolds_Throws()
     {
+        _store.Hold();
         var limiter = Create();                                   // static limit 5/s, burst 1 s: 5 permits
 
         Assert.Throws<ArgumentOutOfRangeException>(() => limiter.AttemptAcquire(6));
@@ -399,14 +403,46 @@ public sealed class QuotaRateLimiterTests : IDisposable
 
     private sealed class FlakyStore(IQuotaStore inner, TimeProvider time) : IQuotaStore
     {
+        private TaskCompletionSource? _held;
+
         public bool Down { get; set; }
 
         public List<(DateTimeOffset At, double Wants, double Has)> Calls { get; } = [];
 
+        /// <summary>Answers from now on wait until <see cref="Release"/>.</summary>
+        public void Hold() => _held = new TaskCompletionSource();
+
+        /// <summary>Lets the held answers through, on this thread: without the test's synchronization context the
+        /// waiting continuations run inline instead of being queued.</summary>
+        public void Release()
+        {
+            var context = SynchronizationContext.Current;
+            SynchronizationContext.SetSynchronizationContext(null);
+            try
+            {
+                _held?.SetResult();
+            }
+            finally
+            {
+                SynchronizationContext.SetSynchronizationContext(context);
+            }
+        }
+
         public ValueTask<QuotaLease> AcquireAsync(QuotaRequest request, CancellationToken cancellationToken = default)
         {
             Calls.Add((time.GetUtcNow(), request.Wants, request.Has));
+            if (_held is { } held)
+            {
+                return AnswerAfterAsync(held.Task, request, cancellationToken);
+            }
+
             return Down ? ValueTask.FromException<QuotaLease>(new HttpRequestException("quota store unreachable")) : inner.AcquireAsync(request, cancellationToken);
+        }
+
+        private async ValueTask<QuotaLease> AnswerAfterAsync(Task held, QuotaRequest request, CancellationToken cancellationToken)
+        {
+            await held.ConfigureAwait(false); // resume inline in Release, not on the test's synchronization context
+            return await inner.AcquireAsync(request, cancellationToken).ConfigureAwait(false);
         }
 
         public ValueTask ReleaseAsync(string resource, string clientId, CancellationToken cancellationToken = default)

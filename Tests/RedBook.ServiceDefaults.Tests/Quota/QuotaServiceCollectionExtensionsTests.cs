@@ -1,7 +1,7 @@
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using RedBook.ServiceDefaults.Quota;
-using RedBook.Testing;
 
 namespace RedBook.ServiceDefaults.Tests.Quota;
 
@@ -10,7 +10,7 @@ public class QuotaServiceCollectionExtensionsTests
     [Fact]
     public void AddRedBookQuota_ConfiguredResource_LeasesFromInProcessStoreAndFollowsReload()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["RedBook:Quota:StaticLimit"] = "5",

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -7,13 +8,12 @@ using RedBook.ServiceDefaults.Deadline;
 using RedBook.ServiceDefaults.Errors;
 using RedBook.ServiceDefaults.Resilience;
 using RedBook.ServiceDefaults.Retry;
-using RedBook.Testing;
 
 namespace RedBook.ServiceDefaults.Tests.Resilience;
 
 public class RedBookResilienceServiceCollectionExtensionsTests
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new();
 
     [Fact]
     public void AddRedBookResilience_BindsEveryKnobFromConfiguration()

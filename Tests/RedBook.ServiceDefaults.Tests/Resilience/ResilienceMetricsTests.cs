@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Diagnostics.Metrics;
 using Polly;
 using RedBook.ServiceDefaults.Breaker;
@@ -6,13 +7,12 @@ using RedBook.ServiceDefaults.Errors;
 using RedBook.ServiceDefaults.Resilience;
 using RedBook.ServiceDefaults.Retry;
 using RedBook.ServiceDefaults.Telemetry;
-using RedBook.Testing;
 
 namespace RedBook.ServiceDefaults.Tests.Resilience;
 
 public class ResilienceMetricsTests
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new();
 
     [Fact]
     public async Task Instruments_ReportPerKeyAndPerDependency()

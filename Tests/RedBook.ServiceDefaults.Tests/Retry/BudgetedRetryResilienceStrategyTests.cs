@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.ComponentModel.DataAnnotations;
 using System.Net;
 using Polly;
@@ -6,7 +7,6 @@ using RedBook.ServiceDefaults.Errors;
 using RedBook.ServiceDefaults.Resilience;
 using RedBook.ServiceDefaults.Retry;
 using RedBook.ServiceDefaults.Tests.Resilience;
-using RedBook.Testing;
 
 namespace RedBook.ServiceDefaults.Tests.Retry;
 
@@ -14,7 +14,7 @@ public class BudgetedRetryResilienceStrategyTests
 {
     private static readonly RedBookException s_unavailable = new(new RedBookError(ErrorCode.Unavailable, "FEED_DOWN", "down"));
 
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new();
     private readonly RecordingTelemetryListener _listener = new();
 
     [Fact]

@@ -1,11 +1,11 @@
+using Microsoft.Extensions.Time.Testing;
 using RedBook.ServiceDefaults.Retry;
-using RedBook.Testing;
 
 namespace RedBook.ServiceDefaults.Tests.Retry;
 
 public class RetryBudgetTests
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new();
 
     [Fact]
     public void TryWithdraw_FreshBudget_FloorAccruesWithHistoryNotAsAReserve()
@@ -188,7 +188,7 @@ public class RetryBudgetTests
         for (var seed = 0; seed < 100; seed++)
         {
             var random = new Random(seed);
-            var time = new ManualTimeProvider();
+            var time = new FakeTimeProvider();
             var buckets = random.Next(1, 21);
             var ttl = TimeSpan.FromMilliseconds(buckets * random.Next(50, 1001));
             var options = new RetryBudgetOptions

@@ -1,16 +1,16 @@
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.Extensions.Options;
 using RedBook.ServiceDefaults.Deadline;
 using RedBook.ServiceDefaults.Errors;
 using RedBook.ServiceDefaults.Server;
-using RedBook.Testing;
 
 namespace RedBook.ServiceDefaults.Tests.Server;
 
 public class DeadlineMiddlewareTests
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new();
 
     // Both stages, as the server runs them: the caller's header at the front, the endpoint default after routing.
     private RequestDelegate Create(RequestDelegate next, RedBookServerOptions? options = null, bool infrastructure = false, RequestTimeoutOptions? timeouts = null)

@@ -1,4 +1,12 @@
 using System.Diagnostics.Metrics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+using RedBook.ServiceDefaults.Http;
 using RedBook.ServiceDefaults.Errors;
 using RedBook.ServiceDefaults.Telemetry;
 
@@ -7,18 +15,47 @@ namespace RedBook.ServiceDefaults.Tests.Telemetry;
 public class RedBookTelemetryTests
 {
     [Fact]
-    public void ParseResourceAttributes_OtelFormat_DecodesPairs()
+    public async Task AddServiceDefaults_OtlpEndpointAndJaeger_BuildsTheProvidersWithBothExporters()
     {
-        var attributes = RedBookTelemetryExtensions.ParseResourceAttributes("service.namespace=redbook, deployment.environment=prod%20eu,broken,=x");
+        // UseOtlpExporter refuses a second AddOtlpExporter on the same services; Jaeger's exporter is a processor of its own.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "telemetry-test" });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:4317",
+            ["RedBook:Telemetry:JaegerEndpoint"] = "http://127.0.0.1:14317",
+        });
+        builder.AddServiceDefaults();
+        await using var provider = builder.Services.BuildServiceProvider();
 
-        Assert.Equal(
-            [new("service.namespace", "redbook"), new("deployment.environment", "prod eu")],
-            attributes);
+        Assert.NotNull(provider.GetRequiredService<TracerProvider>());
+        Assert.NotNull(provider.GetRequiredService<MeterProvider>());
+        Assert.NotNull(provider.GetRequiredService<LoggerProvider>());
     }
 
-    [Fact]
-    public void ParseResourceAttributes_Empty_IsEmpty() =>
-        Assert.Empty(RedBookTelemetryExtensions.ParseResourceAttributes(null));
+    [Theory]
+    [InlineData("OtlpTraceExporter", false)]
+    [InlineData("OtlpMetricExporter", false)]
+    [InlineData("OtlpLogExporter", false)]
+    [InlineData("feed", true)]
+    public async Task AddRedBookPipeline_OtlpExporterClients_KeepTheExportersOwnHandlers(string client, bool pipelined)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+        services.AddLogging();
+        services.ConfigureHttpClientDefaults(static b => b.AddRedBookPipeline());
+        await using var provider = services.BuildServiceProvider();
+
+        var handler = provider.GetRequiredService<IHttpMessageHandlerFactory>().CreateHandler(client);
+
+        var found = false;
+        while (handler is DelegatingHandler delegating)
+        {
+            found |= delegating is RedBookClientHandler;
+            handler = delegating.InnerHandler;
+        }
+
+        Assert.Equal(pipelined, found);
+    }
 
     [Fact]
     public void RecordClient_Error_CountsRequestErrorAndDuration()

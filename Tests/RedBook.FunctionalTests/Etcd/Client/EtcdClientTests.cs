@@ -233,6 +233,39 @@ public sealed class EtcdClientTests(EtcdFixture fixture)
     }
 
     [Fact]
+    public async Task WatchAsync_ReopenedStreamHangsToo_ReopensAgainOnceTheEndpointRecovers()
+    {
+        await using var proxy = new FreezableProxy(new Uri(fixture.Etcd.Endpoint));
+        var options = new EtcdOptions
+        {
+            RequestTimeout = TimeSpan.FromSeconds(1),
+            WatchIdleTimeout = TimeSpan.FromSeconds(1),
+            RetryBackoffInitial = TimeSpan.FromMilliseconds(50),
+            RetryBackoffMax = TimeSpan.FromMilliseconds(200),
+        };
+        options.Endpoints.Add(proxy.Endpoint); // the only endpoint
+        using var watcher = new EtcdClient(() => options, TimeProvider.System);
+        using var writer = fixture.Etcd.CreateClient();
+        var prefix = Prefix();
+        var start = await writer.PutAsync(prefix + "before", Utf8("0"), 0, s_none);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await using var watch = watcher.WatchAsync(prefix, prefix: true, start + 1, cts.Token).GetAsyncEnumerator(cts.Token);
+        var first = await writer.PutAsync(prefix + "a", Utf8("1"), 0, s_none);
+        Assert.True(await watch.MoveNextAsync());
+        Assert.Equal(first, Assert.Single(watch.Current.Events).Kv.ModRevision);
+        var accepted = proxy.Accepted;
+
+        proxy.Freeze(); // the open stream now hangs: no bytes, no close
+        var next = watch.MoveNextAsync().AsTask();
+        await Poll.UntilAsync(() => proxy.Accepted > accepted, "the watch re-opens while the proxy is frozen");
+        proxy.Thaw(); // new connections through the proxy work again
+        var second = await writer.PutAsync(prefix + "b", Utf8("2"), 0, s_none);
+
+        Assert.True(await next.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(second, Assert.Single(watch.Current.Events).Kv.ModRevision);
+    }
+
+    [Fact]
     public async Task RangeAsync_FirstEndpointDown_FailsOverToTheNext()
     {
         var options = new EtcdOptions { RequestTimeout = TimeSpan.FromSeconds(5) };

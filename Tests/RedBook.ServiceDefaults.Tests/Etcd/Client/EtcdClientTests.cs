@@ -10,7 +10,7 @@ namespace RedBook.ServiceDefaults.Tests.Etcd.Client;
 public sealed class EtcdClientTests : IDisposable
 {
     private const string Header = "\"header\":{\"revision\":\"9\"}";
-    private readonly ManualTimeProvider _time = new();
+    private readonly TrackingFakeTimeProvider _time = new();
     private readonly FakeEtcdHandler _handler = new();
 
     public void Dispose() => _handler.Dispose();

@@ -7,7 +7,7 @@ namespace RedBook.ServiceDefaults.Tests.Etcd.Configuration;
 
 public sealed class EtcdConfigurationProviderTests : IDisposable
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly TrackingFakeTimeProvider _time = new();
     private readonly FakeEtcdHandler _handler = new();
     private readonly EtcdConfigurationProvider _provider;
 

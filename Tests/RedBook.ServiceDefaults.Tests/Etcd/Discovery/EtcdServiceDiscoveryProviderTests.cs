@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Text;
 using Microsoft.Extensions.ServiceDiscovery;
 using RedBook.ServiceDefaults.Discovery;
@@ -82,7 +83,7 @@ public sealed class EtcdServiceDiscoveryProviderTests
 
 public sealed class EtcdServiceDiscoveryProviderSyncTests : IDisposable
 {
-    private readonly RedBook.Testing.ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new();
     private readonly Client.FakeEtcdHandler _handler = new();
 
     public void Dispose() => _handler.Dispose();

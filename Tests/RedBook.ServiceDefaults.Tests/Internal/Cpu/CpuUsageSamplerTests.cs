@@ -5,7 +5,7 @@ namespace RedBook.ServiceDefaults.Tests.Internal.Cpu;
 
 public class CpuUsageSamplerTests
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly TrackingFakeTimeProvider _time = new();
 
     private sealed class FakeReader : ICpuStatReader
     {

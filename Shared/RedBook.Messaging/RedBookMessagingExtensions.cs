@@ -8,6 +8,8 @@ using RedBook.Messaging.Consuming;
 using RedBook.Messaging.Outbox;
 using RedBook.Messaging.Relay;
 using RedBook.Messaging.Telemetry;
+using RedBook.ServiceDefaults.Jobs;
+using RedBook.ServiceDefaults.Leadership;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -41,6 +43,7 @@ public static class RedBookMessagingExtensions
         builder.Services.TryAddSingleton<OutboxSignal>();
         builder.Services.TryAddSingleton<IOutboxSignal>(static sp => sp.GetRequiredService<OutboxSignal>());
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddRedBookLeaderElection(options.Election);
         builder.Services.AddHostedService(sp =>
         {
             var loggerFactory = sp.GetRequiredService<ILoggerFactory>();
@@ -50,9 +53,28 @@ public static class RedBookMessagingExtensions
                 () => RedBookKafkaExtensions.BuildRedBookKafkaProducer<string, string>(producerSettings, loggerFactory),
                 options,
                 sp.GetRequiredService<TimeProvider>(),
-                loggerFactory.CreateLogger<OutboxRelay>());
+                loggerFactory.CreateLogger<OutboxRelay>(),
+                sp.GetRequiredKeyedService<ILeaderElection>(options.Election));
         });
         AddTelemetry(builder.Services);
+        return builder;
+    }
+
+    /// <summary>
+    /// Adds the <c>outbox-purge</c> job (<see cref="OutboxPurgeJob"/>): while this instance leads
+    /// <paramref name="election"/>, every <c>RedBook:Jobs:outbox-purge:Interval</c> (default 10 minutes) it deletes the
+    /// messages sent more than <c>RedBook:Jobs:outbox-purge:SentRetention</c> ago (default 1 day) from the
+    /// <see cref="IOutboxStore"/> registered in the container. Use the relay's election, so the replicas that share one
+    /// outbox purge it once.
+    /// </summary>
+    public static IHostApplicationBuilder AddRedBookOutboxPurgeJob(this IHostApplicationBuilder builder, string election = LeaderElectionConstants.DefaultElection)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<OutboxPurgeOptions>()
+            .BindConfiguration($"{RedBookJobOptions.SectionName}:{OutboxPurgeJob.Name}")
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddRedBookJob<OutboxPurgeJob>(OutboxPurgeJob.Name, TimeSpan.FromMinutes(10), election);
         return builder;
     }
 

@@ -26,6 +26,16 @@ public static class FeedInfrastructureExtensions
     /// <summary>The key of the SQLite file path (used when no MongoDB connection string is given).</summary>
     public const string SqlitePathKey = StorageRegistration.SqlitePathKey;
 
+    /// <summary>The SQLite file's name under <c>{ContentRoot}/App_Data</c> when <see cref="SqlitePathKey"/> is not set.</summary>
+    public const string SqliteFileName = "feed.db";
+
+    /// <summary>
+    /// The leader election that the feed's jobs and outbox relay run under: the replicas that share the feed's data elect
+    /// one leader (<see cref="StorageRegistration.DataElectionName"/>).
+    /// </summary>
+    public static string DataElectionName(IHostApplicationBuilder builder) =>
+        StorageRegistration.DataElectionName(builder, MongoConnectionName, SqliteFileName);
+
     /// <summary>
     /// Adds <see cref="FeedService"/> with its store and cache. The store is MongoDB when
     /// <c>ConnectionStrings:feeddb</c> is set, otherwise SQLite at <c>RedBook:Storage:Sqlite:Path</c> (default
@@ -48,7 +58,7 @@ public static class FeedInfrastructureExtensions
         }
         else
         {
-            var connectionString = StorageRegistration.SqliteConnectionString(builder, "feed.db");
+            var connectionString = StorageRegistration.SqliteConnectionString(builder, SqliteFileName);
             services.AddSingleton(sp => new SqliteFeedStore(connectionString, sp.GetRequiredService<TimeProvider>(), sp.GetService<IOutboxSignal>()));
             AddStore<SqliteFeedStore>(services);
         }

@@ -22,6 +22,16 @@ public static class MallInfrastructureExtensions
     /// <summary>The key of the SQLite file path (used when no MongoDB connection string is given).</summary>
     public const string SqlitePathKey = StorageRegistration.SqlitePathKey;
 
+    /// <summary>The SQLite file's name under <c>{ContentRoot}/App_Data</c> when <see cref="SqlitePathKey"/> is not set.</summary>
+    public const string SqliteFileName = "mall.db";
+
+    /// <summary>
+    /// The leader election that the mall's jobs and outbox relay run under: the replicas that share the mall's data elect
+    /// one leader (<see cref="StorageRegistration.DataElectionName"/>).
+    /// </summary>
+    public static string DataElectionName(IHostApplicationBuilder builder) =>
+        StorageRegistration.DataElectionName(builder, MongoConnectionName, SqliteFileName);
+
     /// <summary>
     /// Adds <see cref="MallService"/> with its store: MongoDB when <c>ConnectionStrings:malldb</c> is set, otherwise
     /// SQLite at <c>RedBook:Storage:Sqlite:Path</c> (default <c>{ContentRoot}/App_Data/mall.db</c>). Schema and indexes
@@ -43,7 +53,7 @@ public static class MallInfrastructureExtensions
         }
         else
         {
-            var connectionString = StorageRegistration.SqliteConnectionString(builder, "mall.db");
+            var connectionString = StorageRegistration.SqliteConnectionString(builder, SqliteFileName);
             services.AddSingleton(sp => new SqliteMallStore(connectionString, sp.GetService<IOutboxSignal>()));
             AddStore<SqliteMallStore>(services);
         }

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using RedBook.Clients.Kafka;
 using RedBook.Messaging.Outbox;
 using RedBook.Messaging.Telemetry;
+using RedBook.ServiceDefaults.Leadership;
 
 namespace RedBook.Messaging.Relay;
 
@@ -17,9 +18,16 @@ namespace RedBook.Messaging.Relay;
 /// rare re-publish (a crash between the acknowledgement and the mark).
 /// </summary>
 /// <remarks>
+/// <para>
+/// With an <see cref="ILeaderElection"/> the relay runs only while this instance leads it, so the replicas that share
+/// one outbox publish it from exactly one of them; a round stops when the leadership is lost and holds the leadership
+/// (<see cref="LeaderTerm.TryHold"/>) so a graceful resign lets it finish its marks first.
+/// </para>
+/// <para>
 /// Each publish is a <c>send {topic}</c> activity whose parent is the writer's trace context (the row's
 /// <c>traceparent</c>), so the writer, the publish and the consumers share one trace; the headers carry the publish
 /// activity's context (or the writer's, when nobody listens).
+/// </para>
 /// </remarks>
 public sealed partial class OutboxRelay : BackgroundService
 {
@@ -29,11 +37,14 @@ public sealed partial class OutboxRelay : BackgroundService
     private readonly OutboxRelayOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly ILeaderElection? _election;
     private IProducer<string, string>? _producer;
-    private long _lastPurge;
 
-    /// <summary>Creates a relay; <paramref name="producerFactory"/> builds the producer (again after a fatal producer error).</summary>
-    public OutboxRelay(IOutboxStore store, OutboxSignal signal, Func<IProducer<string, string>> producerFactory, OutboxRelayOptions options, TimeProvider timeProvider, ILogger<OutboxRelay> logger)
+    /// <summary>
+    /// Creates a relay; <paramref name="producerFactory"/> builds the producer (again after a fatal producer error). With
+    /// <paramref name="election"/> it relays only while this instance leads that election; without, always.
+    /// </summary>
+    public OutboxRelay(IOutboxStore store, OutboxSignal signal, Func<IProducer<string, string>> producerFactory, OutboxRelayOptions options, TimeProvider timeProvider, ILogger<OutboxRelay> logger, ILeaderElection? election = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(signal);
@@ -41,8 +52,7 @@ public sealed partial class OutboxRelay : BackgroundService
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentNullException.ThrowIfNull(logger);
-        (_store, _signal, _producerFactory, _options, _timeProvider, _logger) = (store, signal, producerFactory, options, timeProvider, logger);
-        _lastPurge = timeProvider.GetTimestamp();
+        (_store, _signal, _producerFactory, _options, _timeProvider, _logger, _election) = (store, signal, producerFactory, options, timeProvider, logger, election);
     }
 
     /// <inheritdoc />
@@ -63,17 +73,53 @@ public sealed partial class OutboxRelay : BackgroundService
             return;
         }
 
-        var failures = 0;
+        if (_election is null)
+        {
+            await RelayAsync(term: null, stoppingToken).ConfigureAwait(false);
+            return;
+        }
+
         while (!stoppingToken.IsCancellationRequested)
+        {
+            LeaderTerm term;
+            try
+            {
+                term = await _election.WaitForLeadershipAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            LogLeading(_logger, _election.Name, term.Term);
+            using var whileLeading = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, term.LostToken);
+            await RelayAsync(term, whileLeading.Token).ConfigureAwait(false);
+            if (!stoppingToken.IsCancellationRequested)
+            {
+                LogNotLeading(_logger, _election.Name, term.Term);
+            }
+        }
+    }
+
+    /// <summary>Relays until <paramref name="cancellationToken"/> fires (stop, or loss of <paramref name="term"/>).</summary>
+    private async Task RelayAsync(LeaderTerm? term, CancellationToken cancellationToken)
+    {
+        var failures = 0;
+        while (!cancellationToken.IsCancellationRequested)
         {
             int published;
             try
             {
-                published = await PublishBatchAsync(stoppingToken).ConfigureAwait(false);
+                using var hold = term?.TryHold();
+                if (term is not null && hold is null)
+                {
+                    return;
+                }
+
+                published = await PublishBatchAsync(cancellationToken).ConfigureAwait(false);
                 failures = 0;
-                await PurgeIfDueAsync(stoppingToken).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 return;
             }
@@ -84,7 +130,7 @@ public sealed partial class OutboxRelay : BackgroundService
                 LogRoundFailed(_logger, e, failures, backoff.TotalMilliseconds);
                 try
                 {
-                    await Task.Delay(backoff, _timeProvider, stoppingToken).ConfigureAwait(false);
+                    await Task.Delay(backoff, _timeProvider, cancellationToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
@@ -98,7 +144,7 @@ public sealed partial class OutboxRelay : BackgroundService
             {
                 try
                 {
-                    await _signal.WaitAsync(_options.EffectivePollInterval, _timeProvider, stoppingToken).ConfigureAwait(false);
+                    await _signal.WaitAsync(_options.EffectivePollInterval, _timeProvider, cancellationToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
@@ -215,26 +261,14 @@ public sealed partial class OutboxRelay : BackgroundService
         }
     }
 
-    private async Task PurgeIfDueAsync(CancellationToken cancellationToken)
-    {
-        if (_timeProvider.GetElapsedTime(_lastPurge) < _options.EffectivePurgeInterval)
-        {
-            return;
-        }
-
-        _lastPurge = _timeProvider.GetTimestamp();
-        var purged = await _store.PurgeSentAsync(_timeProvider.GetUtcNow() - _options.EffectiveSentRetention, cancellationToken).ConfigureAwait(false);
-        if (purged > 0)
-        {
-            LogPurged(_logger, purged);
-        }
-    }
-
     [LoggerMessage(1, LogLevel.Warning, "Outbox relay round failed ({Failures} in a row); retrying in {BackoffMs} ms. The messages stay in the outbox.")]
     private static partial void LogRoundFailed(ILogger logger, Exception exception, int failures, double backoffMs);
 
-    [LoggerMessage(2, LogLevel.Debug, "Outbox relay purged {Count} sent messages.")]
-    private static partial void LogPurged(ILogger logger, int count);
+    [LoggerMessage(4, LogLevel.Information, "Outbox relay runs in this instance: it leads election {Election} (term {Term}).")]
+    private static partial void LogLeading(ILogger logger, string election, long term);
+
+    [LoggerMessage(5, LogLevel.Information, "Outbox relay paused: this instance no longer leads election {Election} (term {Term}).")]
+    private static partial void LogNotLeading(ILogger logger, string election, long term);
 
     [LoggerMessage(3, LogLevel.Information, "Outbox relay is disabled in this instance (RedBook:Messaging:Relay:Enabled=false).")]
     private static partial void LogDisabled(ILogger logger);

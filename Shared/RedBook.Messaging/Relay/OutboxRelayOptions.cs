@@ -9,8 +9,15 @@ public sealed class OutboxRelayOptions
     /// <summary>The configuration section.</summary>
     public const string SectionName = "RedBook:Messaging:Relay";
 
-    /// <summary>Runs the relay in this instance. Default <see langword="true"/>; turn it off on extra replicas that share one MongoDB outbox.</summary>
+    /// <summary>Runs the relay in this instance (while it leads <see cref="Election"/>). Default <see langword="true"/>.</summary>
     public bool Enabled { get; set; } = true;
+
+    /// <summary>
+    /// The leader election the relay runs under: only its leader relays, so replicas that share one outbox publish it
+    /// once. Name one election per outbox (services use their data's election, see docs/jobs.md). Default
+    /// <c>default</c>.
+    /// </summary>
+    public string Election { get; set; } = ServiceDefaults.Leadership.LeaderElectionConstants.DefaultElection;
 
     /// <summary>How long the relay sleeps when the outbox is empty, unless a local write wakes it. Default 1 s; 10 ms..5 min.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
@@ -27,12 +34,6 @@ public sealed class OutboxRelayOptions
     /// <summary>How long one publish may take before librdkafka gives up on it (<c>message.timeout.ms</c>). Default 30 s; 1 s..10 min.</summary>
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long sent messages stay in the outbox before they are purged. Default 1 day; 1 min..365 days.</summary>
-    public TimeSpan SentRetention { get; set; } = TimeSpan.FromDays(1);
-
-    /// <summary>How often sent messages are purged. Default 10 min; 1 s..1 day.</summary>
-    public TimeSpan PurgeInterval { get; set; } = TimeSpan.FromMinutes(10);
-
     internal TimeSpan EffectivePollInterval => Clamp(PollInterval, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(5));
 
     internal int EffectiveBatchSize => Math.Clamp(BatchSize, 1, 1000);
@@ -42,10 +43,6 @@ public sealed class OutboxRelayOptions
     internal TimeSpan EffectiveMaxBackoff => Clamp(MaxBackoff, EffectiveMinBackoff, TimeSpan.FromMinutes(10));
 
     internal TimeSpan EffectivePublishTimeout => Clamp(PublishTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
-
-    internal TimeSpan EffectiveSentRetention => Clamp(SentRetention, TimeSpan.FromMinutes(1), TimeSpan.FromDays(365));
-
-    internal TimeSpan EffectivePurgeInterval => Clamp(PurgeInterval, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
 
     /// <summary>The backoff after <paramref name="failures"/> consecutive failures: MinBackoff × 2^(failures-1), at most MaxBackoff.</summary>
     internal TimeSpan Backoff(int failures) => Backoffs.Exponential(failures, EffectiveMinBackoff, EffectiveMaxBackoff);

@@ -5,6 +5,7 @@ using RedBook.Messaging.Outbox;
 using RedBook.Messaging.Relay;
 using RedBook.Messaging.Tests.Sqlite;
 using RedBook.Messaging.Tests.Support;
+using RedBook.ServiceDefaults.Leadership;
 
 namespace RedBook.Messaging.Tests.Relay;
 
@@ -43,6 +44,42 @@ public sealed class OutboxRelayTests : IDisposable
             Assert.All(published, r => Assert.Equal("note.liked", Header(r.Message.Headers, MessageHeaders.MessageType)));
             Assert.Equal(messages[0].CreatedAt, DateTimeOffset.Parse(Header(published[0].Message.Headers, MessageHeaders.CreatedAt)!, System.Globalization.CultureInfo.InvariantCulture));
             await Eventually.WaitAsync(async () => await _store.UnsentCountAsync() == 0, "every outbox message is marked sent");
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Relay_UnderAnElection_PublishesOnlyWhileThisInstanceLeads()
+    {
+        await _store.CreateAsync();
+        var election = new ManualLeaderElection();
+        var first = Enumerable.Range(1, 5).Select(i => MessagingTestHost.Event(i, "note-1")).ToList();
+        await _store.WriteOutboxAsync(first);
+        var host = await MessagingTestHost.StartAsync(_kafka, _database, _ => { }, relay: o => o.PollInterval = TimeSpan.FromMilliseconds(50), election: election);
+        try
+        {
+            // A follower reads nothing: after many poll intervals every message is still unsent.
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            Assert.Equal(5, await _store.UnsentCountAsync());
+
+            election.Lead(term: 1);
+            var published = await _kafka.ReadAsync("feed.notes", first.Count);
+            Assert.Equal(first.Select(m => m.Id), published.Select(r => Header(r.Message.Headers, MessageHeaders.MessageId)));
+            await Eventually.WaitAsync(async () => await _store.UnsentCountAsync() == 0, "the leader marks them sent");
+
+            election.StepDown();
+            var second = Enumerable.Range(6, 3).Select(i => MessagingTestHost.Event(i, "note-1")).ToList();
+            await _store.WriteOutboxAsync(second);
+            host.Services.GetRequiredService<IOutboxSignal>().Notify();
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            Assert.Equal(3, await _store.UnsentCountAsync());             // stepped down: nothing more goes out
+
+            election.Lead(term: 2);
+            var resumed = await _kafka.ReadAsync("feed.notes", first.Count + second.Count);
+            Assert.Equal(first.Concat(second).Select(m => m.Id), resumed.Select(r => Header(r.Message.Headers, MessageHeaders.MessageId)));
         }
         finally
         {

@@ -5,13 +5,17 @@ using RedBook.Messaging.Outbox;
 using RedBook.Messaging.Relay;
 using RedBook.Messaging.Sqlite;
 using RedBook.Messaging.Tests.Sqlite;
+using RedBook.ServiceDefaults.Leadership;
 
 namespace RedBook.Messaging.Tests.Support;
 
-/// <summary>A generic host with the relay over a SQLite outbox and whatever consumers the test adds, against a mock cluster.</summary>
+/// <summary>
+/// A generic host with the relay over a SQLite outbox and whatever consumers the test adds, against a mock cluster. The
+/// relay's election is the test's when given, else the single-instance one (no etcd: this host leads).
+/// </summary>
 public static class MessagingTestHost
 {
-    public static async Task<IHost> StartAsync(KafkaTestCluster kafka, SqliteTestDatabase database, Action<HostApplicationBuilder> configure, Action<OutboxRelayOptions>? relay = null)
+    public static async Task<IHost> StartAsync(KafkaTestCluster kafka, SqliteTestDatabase database, Action<HostApplicationBuilder> configure, Action<OutboxRelayOptions>? relay = null, ILeaderElection? election = null)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -23,6 +27,12 @@ public static class MessagingTestHost
         });
         builder.Services.AddLogging();
         builder.Services.AddSingleton<IOutboxStore>(new SqliteOutboxStore(database.ConnectionString));
+        if (election is not null)
+        {
+            // Registered first, so the relay's AddRedBookLeaderElection finds it and uses it as it is.
+            builder.Services.AddKeyedSingleton(election.Name, election);
+        }
+
         builder.AddRedBookOutboxRelay("kafka", o =>
         {
             o.PollInterval = TimeSpan.FromMilliseconds(100);

@@ -1,8 +1,10 @@
 using RedBook.Feed.Api.Apis;
 using RedBook.Feed.Api.Consumers;
+using RedBook.Feed.Api.Jobs;
 using RedBook.Feed.Core.Events;
 using RedBook.Feed.Infrastructure;
 using RedBook.ServiceDefaults.Grpc;
+using RedBook.ServiceDefaults.Jobs;
 
 namespace RedBook.Feed.Api.Extensions;
 
@@ -14,8 +16,10 @@ public static class Extensions
 
     /// <summary>
     /// Adds the feed's store (MongoDB <c>feeddb</c>, or SQLite without it), the Redis cache (<c>redis</c>, when
-    /// given), the gRPC server with RedBook's defaults, and — when <c>ConnectionStrings:kafka</c> is set — the outbox
-    /// relay and the <c>feed-counters</c> and <c>feed-sales</c> consumer groups.
+    /// given), the gRPC server with RedBook's defaults, the jobs (<c>hot-notes</c>, <c>outbox-purge</c>,
+    /// <c>processed-messages-purge</c>) under the leader election of the feed's data, and — when
+    /// <c>ConnectionStrings:kafka</c> is set — the outbox relay under the same election and the <c>feed-counters</c> and
+    /// <c>feed-sales</c> consumer groups.
     /// </summary>
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
@@ -24,14 +28,29 @@ public static class Extensions
         builder.AddFeedInfrastructure();
         builder.Services.AddRedBookGrpc();
 
+        // One replica of those sharing the feed's data runs the jobs and the relay (docs/jobs.md).
+        var election = FeedInfrastructureExtensions.DataElectionName(builder);
+        builder.AddJobs(election);
+
         if (!string.IsNullOrEmpty(builder.Configuration.GetConnectionString(KafkaConnectionName)))
         {
-            builder.AddRedBookOutboxRelay(KafkaConnectionName);
+            builder.AddRedBookOutboxRelay(KafkaConnectionName, relay => relay.Election = election);
             builder.AddRedBookEventConsumer(KafkaConnectionName, FeedTopics.CountersConsumerGroup, handlers => handlers
                 .Handle<NoteCountersHandler>(FeedTopics.Notes, FeedTopics.NoteLikedType, FeedTopics.NoteUnlikedType, FeedTopics.NoteCommentedType, FeedTopics.NoteCommentDeletedType));
             builder.AddRedBookEventConsumer(KafkaConnectionName, FeedTopics.SalesConsumerGroup, handlers => handlers
                 .Handle<ProductSalesHandler>(FeedTopics.MallOrders, "order.placed", "order.cancelled"));
         }
+    }
+
+    private static void AddJobs(this IHostApplicationBuilder builder, string election)
+    {
+        builder.Services.AddRedBookJob<HotNotesJob>(HotNotesJob.Name, TimeSpan.FromMinutes(1), election);
+        builder.AddRedBookOutboxPurgeJob(election);
+        builder.Services.AddOptions<ProcessedMessagesPurgeOptions>()
+            .BindConfiguration($"{RedBookJobOptions.SectionName}:{ProcessedMessagesPurgeJob.Name}")
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddRedBookJob<ProcessedMessagesPurgeJob>(ProcessedMessagesPurgeJob.Name, TimeSpan.FromHours(1), election);
     }
 
     /// <summary>Maps the <c>feed.v1.FeedService</c> gRPC service.</summary>

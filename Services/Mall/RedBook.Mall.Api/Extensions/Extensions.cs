@@ -1,6 +1,8 @@
 using RedBook.Mall.Api.Apis;
+using RedBook.Mall.Api.Jobs;
 using RedBook.Mall.Infrastructure;
 using RedBook.ServiceDefaults.Grpc;
+using RedBook.ServiceDefaults.Jobs;
 
 namespace RedBook.Mall.Api.Extensions;
 
@@ -12,8 +14,9 @@ public static class Extensions
 
     /// <summary>
     /// Adds the mall's store (MongoDB <c>malldb</c>, or SQLite without it), the gRPC server with RedBook's defaults,
-    /// and — when <c>ConnectionStrings:kafka</c> is set — the outbox relay that publishes <c>mall.orders</c> and
-    /// <c>mall.stock</c>.
+    /// the jobs (<c>reservations</c>, <c>outbox-purge</c>) under the leader election of the mall's data, and — when
+    /// <c>ConnectionStrings:kafka</c> is set — the outbox relay that publishes <c>mall.orders</c> and
+    /// <c>mall.stock</c>, under the same election.
     /// </summary>
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
@@ -22,9 +25,18 @@ public static class Extensions
         builder.AddMallInfrastructure();
         builder.Services.AddRedBookGrpc();
 
+        // One replica of those sharing the mall's data runs the jobs and the relay (docs/jobs.md).
+        var election = MallInfrastructureExtensions.DataElectionName(builder);
+        builder.Services.AddOptions<ReservationReleaseOptions>()
+            .BindConfiguration($"{RedBookJobOptions.SectionName}:{ReservationReleaseJob.Name}")
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddRedBookJob<ReservationReleaseJob>(ReservationReleaseJob.Name, TimeSpan.FromSeconds(30), election);
+        builder.AddRedBookOutboxPurgeJob(election);
+
         if (!string.IsNullOrEmpty(builder.Configuration.GetConnectionString(KafkaConnectionName)))
         {
-            builder.AddRedBookOutboxRelay(KafkaConnectionName);
+            builder.AddRedBookOutboxRelay(KafkaConnectionName, relay => relay.Election = election);
         }
     }
 

@@ -33,7 +33,12 @@ public sealed class FeedApiTests : IDisposable
     public FeedApiTests(RedisFixture redis)
     {
         _host = new GrpcServiceHost<FeedApi::Program>(
-            new Dictionary<string, string?> { ["ConnectionStrings:redis"] = redis.Redis.ConnectionString },
+            new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:redis"] = redis.Redis.ConnectionString,
+                // The tests recompute the ranking themselves; a scheduled run in between would race them.
+                ["RedBook:Jobs:hot-notes:Enabled"] = "false",
+            },
             services => services.AddSingleton(sp => new CoreFeedService(
                 sp.GetRequiredService<IFeedStore>(), sp.GetRequiredService<IFeedCache>(), sp.GetRequiredService<IOptionsMonitor<FeedOptions>>(), _time)));
         _client = new FeedService.FeedServiceClient(_host.CreateChannel());

@@ -31,7 +31,12 @@ public sealed class MallApiTests : IDisposable
     public MallApiTests()
     {
         _host = new GrpcServiceHost<MallApi::Program>(
-            new Dictionary<string, string?> { ["RedBook:Mall:ReservationTtl"] = "00:10:00" },
+            new Dictionary<string, string?>
+            {
+                ["RedBook:Mall:ReservationTtl"] = "00:10:00",
+                // The mall's clock is this test's fake one and the job's is the real one: the test releases by hand.
+                ["RedBook:Jobs:reservations:Enabled"] = "false",
+            },
             services => services.AddSingleton(sp => new CoreMallService(sp.GetRequiredService<IMallStore>(), sp.GetRequiredService<IOptionsMonitor<MallOptions>>(), _time)));
         _client = new MallService.MallServiceClient(_host.CreateChannel());
     }

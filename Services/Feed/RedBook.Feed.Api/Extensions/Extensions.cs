@@ -15,7 +15,7 @@ public static class Extensions
     /// <summary>
     /// Adds the feed's store (MongoDB <c>feeddb</c>, or SQLite without it), the Redis cache (<c>redis</c>, when
     /// given), the gRPC server with RedBook's defaults, and — when <c>ConnectionStrings:kafka</c> is set — the outbox
-    /// relay and the <c>feed-counters</c> and <c>feed-sales</c> consumer groups.
+    /// relay and the <c>feed-counters</c> consumer group (with the mall, also <c>feed-sales</c>).
     /// </summary>
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
@@ -29,8 +29,10 @@ public static class Extensions
             builder.AddRedBookOutboxRelay(KafkaConnectionName);
             builder.AddRedBookEventConsumer(KafkaConnectionName, FeedTopics.CountersConsumerGroup, handlers => handlers
                 .Handle<NoteCountersHandler>(FeedTopics.Notes, FeedTopics.NoteLikedType, FeedTopics.NoteUnlikedType, FeedTopics.NoteCommentedType, FeedTopics.NoteCommentDeletedType));
+//#if (IncludeMall)
             builder.AddRedBookEventConsumer(KafkaConnectionName, FeedTopics.SalesConsumerGroup, handlers => handlers
                 .Handle<ProductSalesHandler>(FeedTopics.MallOrders, "order.placed", "order.cancelled"));
+//#endif
         }
     }
 

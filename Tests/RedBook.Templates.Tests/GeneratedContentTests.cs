@@ -29,7 +29,8 @@ public sealed partial class GeneratedContentTests(TemplateFixture fixture)
 
         Assert.Contains("Projects.Contoso_Feed_Api", solution.Read("AppHost/Contoso.AppHost/AppHost.cs"), StringComparison.Ordinal);
         Assert.Contains("AppHost/Contoso.AppHost/Contoso.AppHost.csproj", solution.Read("aspire.config.json"), StringComparison.Ordinal);
-        Assert.Contains("namespace Contoso.ServiceDefaults", solution.Read("ServiceDefaults/Contoso.ServiceDefaults/Extensions.cs"), StringComparison.Ordinal);
+        Assert.Contains(solution.Files().Where(f => f.StartsWith("ServiceDefaults/Contoso.ServiceDefaults/", StringComparison.Ordinal) && f.EndsWith(".cs", StringComparison.Ordinal)),
+            f => solution.Read(f).Contains("namespace Contoso.ServiceDefaults", StringComparison.Ordinal));
     }
 
     [Theory]

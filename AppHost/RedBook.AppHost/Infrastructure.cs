@@ -12,7 +12,9 @@ namespace RedBook.AppHost;
 internal sealed record Infrastructure(
     RedBookRunMode Mode,
     IResourceBuilder<IResourceWithConnectionString>? FeedDb,
+//#if (IncludeMall)
     IResourceBuilder<IResourceWithConnectionString>? MallDb,
+//#endif
     IResourceBuilder<IResourceWithConnectionString>? Redis,
     IResourceBuilder<IRedBookKafkaResource>? Kafka,
     IResourceBuilder<IRedBookEtcdResource>? Etcd,
@@ -73,7 +75,9 @@ internal static class InfrastructureExtensions
         return new(
             RedBookRunMode.Container,
             mongo.AddDatabase("feeddb"),
+//#if (IncludeMall)
             mongo.AddDatabase("malldb"),
+//#endif
             redis,
             kafka,
             etcd,
@@ -99,7 +103,17 @@ internal static class InfrastructureExtensions
         var kafka = builder.AddRedBookKafkaDevBroker<Projects.RedBook_Kafka_DevBroker>("kafka");
         var sqlite = Path.Combine(LocalDataDirectory.Root(builder), "sqlite");
 
-        return new(RedBookRunMode.Local, FeedDb: null, MallDb: null, redis, kafka, etcd, Jaeger: null, sqlite);
+        return new(
+            RedBookRunMode.Local,
+            FeedDb: null,
+//#if (IncludeMall)
+            MallDb: null,
+//#endif
+            redis,
+            kafka,
+            etcd,
+            Jaeger: null,
+            sqlite);
     }
 
     private static IEnumerable<string> Missing(Infrastructure infrastructure)

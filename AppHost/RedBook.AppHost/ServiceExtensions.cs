@@ -3,7 +3,7 @@ namespace RedBook.AppHost;
 internal static class ServiceExtensions
 {
     /// <summary>
-    /// What every RedBook service gets: its database (MongoDB in container mode, a SQLite file in local mode), Redis,
+    /// What every service of the system gets: its database (MongoDB in container mode, a SQLite file in local mode), Redis,
     /// Kafka and etcd, each referenced and waited for; its name in etcd's registry; the gRPC endpoint (h2c, docs/grpc.md);
     /// the second trace exporter to Jaeger (container mode); and the HTTP probes, liveness on <c>/alive</c> and
     /// readiness on <c>/health</c>, which are the health checks of a local run and the probes of a deployment's

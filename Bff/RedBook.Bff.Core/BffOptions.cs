@@ -32,11 +32,13 @@ public sealed class BffOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
     public TimeSpan ComposeReserve { get; set; } = TimeSpan.FromMilliseconds(100);
 
+//#if (IncludeMall)
     /// <summary>How many products the home screen recommends.</summary>
     /// <value>6. Between 1 and 20.</value>
     [Range(1, 20)]
     public int RecommendedProducts { get; set; } = 6;
 
+//#endif
     /// <summary>How many comments a note's screen shows before the client pages on.</summary>
     /// <value>20. Between 1 and 100.</value>
     [Range(1, 100)]

@@ -6,12 +6,12 @@ using RedBook.LoadLab.Scenarios;
 namespace RedBook.LoadLab;
 
 /// <summary>
-/// Runs the HA-proof scenarios and prints one markdown table per scenario, with the claims checked.
+/// Runs the HA-proof scenarios and prints one markdown table per scenario, with its claims checked.
 /// <c>dotnet run -c Release --project Tests/RedBook.LoadLab [-- --quick] [--only N] [--out FILE]</c>.
 /// </summary>
 public static class LabRunner
 {
-    /// <summary>The scenarios: the HA proof's five in the order, then CoDel's overload with queueing.</summary>
+    /// <summary>The scenarios: the HA proof's five, then CoDel's overload with queueing.</summary>
     public static IReadOnlyList<(int Number, Func<LabScale, Task<ScenarioReport>> Run)> Scenarios { get; } =
     [
         (1, OverloadScenario.RunAsync),

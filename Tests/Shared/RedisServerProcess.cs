@@ -69,7 +69,7 @@ public sealed class RedisServerProcess : IAsyncDisposable
 
         throw new InvalidOperationException(
             "These tests need a Redis server binary (/usr/bin/redis-server or 'redis-server' on PATH). " +
-            "Install Debian's package: 'sudo apt-get install -y redis-server' (.ci/run does this), then stop the system service.");
+            "Install Debian's package: 'sudo apt-get install -y redis-server', then stop the system service.");
     }
 
     /// <summary>Starts the server (again, on the same port) and waits until it answers PING.</summary>

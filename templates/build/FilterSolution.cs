@@ -1,7 +1,12 @@
 // An MSBuild task, compiled by RoslynCodeTaskFactory when the template pack is built (see
-// RedBook.Templates.csproj). It writes a copy of a classic .sln or a .slnf without the projects that
-// live under the excluded folders (the template pack itself, its test, eng/), so the solution a user
-// generates from the template references only projects that the template ships.
+// RedBook.Templates.csproj). It writes a copy of a classic .sln or a .slnf for the package:
+// - without the projects that live under the excluded folders (the template pack itself, its test), so the
+//   solution a user generates from the template references only projects that the template ships;
+// - with the projects under the conditional folders (e.g. Services/Mall/ on IncludeMall) wrapped in the template
+//   engine's single-hash conditionals (`#if (IncludeMall)` ... `#endif`), together with their configuration and
+//   nesting lines, and with each solution folder whose projects all share one condition. The repository's own
+//   solution stays a plain solution that Visual Studio and `dotnet sln` read and write.
+#nullable enable
 using System;
 using System.Collections.Generic;
 using System.IO;
@@ -13,9 +18,17 @@ using Microsoft.Build.Utilities;
 
 public sealed class FilterSolution : Task
 {
+    private const string SolutionFolderType = "{2150E333-8FDC-42A3-9474-1A3956D46DE8}";
+
     private static readonly Regex s_projectLine = new Regex(
-        "^Project\\(\"\\{[^}]+\\}\"\\)\\s*=\\s*\"[^\"]*\",\\s*\"(?<path>[^\"]*)\",\\s*\"(?<guid>\\{[^}]+\\})\"",
+        "^Project\\(\"(?<type>\\{[^}]+\\})\"\\)\\s*=\\s*\"[^\"]*\",\\s*\"(?<path>[^\"]*)\",\\s*\"(?<guid>\\{[^}]+\\})\"",
         RegexOptions.CultureInvariant);
+
+    private static readonly Regex s_nestedLine = new Regex(
+        "^\\s*(?<child>\\{[^}]+\\})\\s*=\\s*(?<parent>\\{[^}]+\\})\\s*$",
+        RegexOptions.CultureInvariant);
+
+    private static readonly Regex s_guid = new Regex("\\{[0-9A-Fa-f-]{36}\\}", RegexOptions.CultureInvariant);
 
     private static readonly Regex s_slnfProject = new Regex(
         "^\\s*\"(?<path>[^\"]+)\",?\\s*$",
@@ -33,6 +46,13 @@ public sealed class FilterSolution : Task
     [Required]
     public string[] ExcludedPrefixes { get; set; } = Array.Empty<string>();
 
+    /// <summary>
+    /// Folder prefixes whose projects the template includes only when a condition holds: the item is the prefix
+    /// (e.g. "Services/Mall/"), its <c>TemplateCondition</c> metadata the template engine's expression (e.g. "IncludeMall").
+    /// The first matching prefix wins. Not applied to .slnf files.
+    /// </summary>
+    public ITaskItem[] ConditionalPrefixes { get; set; } = Array.Empty<ITaskItem>();
+
     public override bool Execute()
     {
         var text = File.ReadAllText(Source);
@@ -40,7 +60,7 @@ public sealed class FilterSolution : Task
         var lines = text.Split(new[] { newline }, StringSplitOptions.None);
         var kept = Source.EndsWith(".slnf", StringComparison.OrdinalIgnoreCase)
             ? FilterFilter(lines)
-            : FilterSolutionLines(lines);
+            : AddConditions(FilterSolutionLines(lines));
 
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(Destination))!);
         var bom = File.ReadAllBytes(Source).Take(3).SequenceEqual(new byte[] { 0xEF, 0xBB, 0xBF });
@@ -48,10 +68,31 @@ public sealed class FilterSolution : Task
         return !Log.HasLoggedErrors;
     }
 
+    private static string Normalize(string path) => path.Replace("\\\\", "/").Replace('\\', '/');
+
     private bool IsExcluded(string path)
     {
-        var normalized = path.Replace("\\\\", "/").Replace('\\', '/');
+        var normalized = Normalize(path);
         return ExcludedPrefixes.Any(p => normalized.StartsWith(p, StringComparison.OrdinalIgnoreCase));
+    }
+
+    private string? ConditionOf(string path)
+    {
+        var normalized = Normalize(path);
+        var match = ConditionalPrefixes.FirstOrDefault(p => normalized.StartsWith(p.ItemSpec, StringComparison.OrdinalIgnoreCase));
+        if (match is null)
+        {
+            return null;
+        }
+
+        var condition = match.GetMetadata("TemplateCondition");
+        if (string.IsNullOrWhiteSpace(condition))
+        {
+            Log.LogError("FilterSolution: the conditional prefix {0} has no TemplateCondition metadata.", match.ItemSpec);
+            return null;
+        }
+
+        return condition.Trim();
     }
 
     private List<string> FilterSolutionLines(string[] lines)
@@ -80,6 +121,103 @@ public sealed class FilterSolution : Task
         return kept
             .Where(line => !removedGuids.Any(g => line.IndexOf(g, StringComparison.OrdinalIgnoreCase) >= 0))
             .ToList();
+    }
+
+    private List<string> AddConditions(List<string> lines)
+    {
+        if (ConditionalPrefixes.Length == 0)
+        {
+            return lines;
+        }
+
+        // Each project's condition, from its path; then each solution folder whose children all share one.
+        var conditions = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var folders = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var line in lines)
+        {
+            var match = s_projectLine.Match(line);
+            if (!match.Success)
+            {
+                continue;
+            }
+
+            if (string.Equals(match.Groups["type"].Value, SolutionFolderType, StringComparison.OrdinalIgnoreCase))
+            {
+                folders.Add(match.Groups["guid"].Value);
+            }
+            else if (ConditionOf(match.Groups["path"].Value) is { } condition)
+            {
+                conditions[match.Groups["guid"].Value] = condition;
+            }
+        }
+
+        var children = lines
+            .Select(l => s_nestedLine.Match(l))
+            .Where(m => m.Success)
+            .Select(m => (Child: m.Groups["child"].Value, Parent: m.Groups["parent"].Value))
+            .ToList();
+        for (var changed = true; changed;)
+        {
+            changed = false;
+            foreach (var folder in folders.Where(f => !conditions.ContainsKey(f)).ToList())
+            {
+                var own = children.Where(c => string.Equals(c.Parent, folder, StringComparison.OrdinalIgnoreCase)).Select(c => c.Child).ToList();
+                var shared = own.Select(c => conditions.TryGetValue(c, out var condition) ? condition : null).Distinct().ToList();
+                if (own.Count > 0 && shared.Count == 1 && shared[0] is { } folderCondition)
+                {
+                    conditions[folder] = folderCondition;
+                    changed = true;
+                }
+            }
+        }
+
+        var result = new List<string>(lines.Count + 16);
+        string? open = null;
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var block = new List<string> { lines[i] };
+            string? condition;
+            var project = s_projectLine.Match(lines[i]);
+            if (project.Success)
+            {
+                while (lines[i].Trim() != "EndProject" && i + 1 < lines.Count)
+                {
+                    block.Add(lines[++i]);
+                }
+
+                condition = conditions.TryGetValue(project.Groups["guid"].Value, out var c) ? c : null;
+            }
+            else
+            {
+                // A configuration line names its project first; a nesting line names the child first.
+                var guid = s_guid.Match(lines[i]);
+                condition = guid.Success && conditions.TryGetValue(guid.Value, out var c) ? c : null;
+            }
+
+            if (condition != open)
+            {
+                if (open is not null)
+                {
+                    result.Add("#endif");
+                }
+
+                if (condition is not null)
+                {
+                    result.Add("#if (" + condition + ")");
+                }
+
+                open = condition;
+            }
+
+            result.AddRange(block);
+        }
+
+        if (open is not null)
+        {
+            result.Add("#endif");
+        }
+
+        return result;
     }
 
     private List<string> FilterFilter(string[] lines)

@@ -43,7 +43,9 @@ public sealed record NoteCard(NoteView Note, bool? LikedByMe);
 /// <param name="Notes">The page of notes.</param>
 /// <param name="NotesSource"><c>timeline</c> (the authors the user follows) or <c>popular</c> (the hot ranking: the user follows nobody yet, or the timeline is unavailable).</param>
 /// <param name="NextPageToken">The next page's token; empty on the last page.</param>
+///#if (IncludeMall)
 /// <param name="Products">Recommended products.</param>
+///#endif
 /// <param name="Degraded">The parts served from a copy or a default (empty when the screen is whole).</param>
 public sealed record HomeScreen(
     IReadOnlyList<NoteCard> Notes,
@@ -58,7 +60,9 @@ public sealed record HomeScreen(
 /// <param name="Note">The note.</param>
 /// <param name="LikedByMe">Whether the user liked it (null when unknown).</param>
 /// <param name="Comments">The first page of comments.</param>
+///#if (IncludeMall)
 /// <param name="Products">The products the note tags that exist.</param>
+///#endif
 /// <param name="Degraded">The parts served from a copy or a default.</param>
 public sealed record NoteScreen(
     NoteView Note,

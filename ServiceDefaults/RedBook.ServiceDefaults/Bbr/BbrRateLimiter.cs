@@ -22,7 +22,7 @@ namespace RedBook.ServiceDefaults.Bbr;
 /// A request is dropped when (CPU ≥ <see cref="BbrOptions.CpuThreshold"/>, or the last drop happened within
 /// <see cref="BbrOptions.CoolDown"/>) and inFlight &gt; 1 and inFlight &gt; maxInFlight. Unlike aegis, which
 /// times the cool-down from the first drop of an episode, the cool-down here runs from the last drop made at high
-/// CPU, as the issue states; drops made during the cool-down do not extend it.
+/// CPU; drops made during the cool-down do not extend it.
 /// </para>
 /// <para>
 /// A rejected lease carries <see cref="OverloadLeaseMetadata.Reason"/> = <see cref="WellKnownReasons.Overloaded"/>,

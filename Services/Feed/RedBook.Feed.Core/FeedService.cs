@@ -211,6 +211,7 @@ public sealed class FeedService(IFeedStore store, IFeedCache cache, IOptionsMoni
 
         return applied;
     }
+//#if (IncludeMall)
 
     /// <summary>
     /// The <c>feed-sales</c> handler of a <c>mall.orders</c> message: a placed order adds its quantities to the
@@ -228,6 +229,7 @@ public sealed class FeedService(IFeedStore store, IFeedCache cache, IOptionsMoni
             ? Task.FromResult(false)
             : store.ApplyProductSalesAsync(FeedTopics.SalesConsumerGroup, messageId, deltas, cancellationToken);
     }
+//#endif
 
     private Task<Note?> GetCachedNoteAsync(string noteId, CancellationToken cancellationToken)
     {

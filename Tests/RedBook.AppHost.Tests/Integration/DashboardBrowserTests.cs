@@ -15,7 +15,7 @@ public sealed class DashboardBrowserTests(LocalSystemFixture fixture)
     [Fact]
     public async Task Dashboard_LoggedIn_ShowsEveryResourceRunning()
     {
-        Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: install Debian's chromium (.ci/run does).");
+        Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: install Debian's chromium ('sudo apt-get install -y chromium').");
         var userData = Directory.CreateTempSubdirectory("redbook-chromium-");
         try
         {

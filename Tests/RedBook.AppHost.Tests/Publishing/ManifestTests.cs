@@ -27,10 +27,14 @@ public sealed class ManifestTests
             AssertResource(resources, "etcd", "container.v0", "client");
             AssertResource(resources, "jaeger", "container.v0", "ui", "otlp-grpc", "otlp-http", "admin");
             AssertResource(resources, "feed-api", "project.v0", "http", "https", "grpc");
+//#if (IncludeMall)
             AssertResource(resources, "mall-api", "project.v0", "http", "https", "grpc");
+//#endif
             AssertResource(resources, "bff", "project.v0", "http", "https", "grpc");
             Assert.Contains("feeddb", resources.GetProperty("feeddb").GetProperty("connectionString").GetString(), StringComparison.Ordinal);
+//#if (IncludeMall)
             Assert.Contains("replicaSet=rs0", resources.GetProperty("malldb").GetProperty("connectionString").GetString(), StringComparison.Ordinal);
+//#endif
             Assert.True(resources.GetProperty("bff").GetProperty("bindings").GetProperty("http").GetProperty("external").GetBoolean());
             Assert.Equal("http2", resources.GetProperty("feed-api").GetProperty("bindings").GetProperty("grpc").GetProperty("transport").GetString());
             Assert.False(resources.TryGetProperty("kafka-ui", out _)); // a development tool, not deployed

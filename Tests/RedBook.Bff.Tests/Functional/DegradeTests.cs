@@ -82,6 +82,7 @@ public sealed class DegradeTests(BffStack stack)
         await stack.StopBffAsync(bff);
     }
 
+//#if (IncludeMall)
     [Fact]
     public async Task Home_MallStopped_AnswersNotesWithProductsDegraded()
     {
@@ -111,6 +112,7 @@ public sealed class DegradeTests(BffStack stack)
         await Poll.UntilAsync(() => HomeAsync(client), h => h.Status == HttpStatusCode.OK && h.Header is null, "the products are back");
         await stack.StopBffAsync(bff);
     }
+//#endif
 
     [Fact]
     public async Task Home_DegradeSwitchPutInEtcd_ForcesDegradeLiveAndOffAgain()

@@ -96,7 +96,7 @@ public sealed class EtcdProcess : IAsyncDisposable
 
         throw new InvalidOperationException(
             "The etcd functional tests need an etcd server binary (/usr/bin/etcd or 'etcd' on PATH). " +
-            "Install Debian's package: 'sudo apt-get install etcd-server' (.ci/run does this).");
+            "Install Debian's package: 'sudo apt-get install etcd-server'.");
     }
 
     /// <summary>Starts etcd (again, on the same ports and data directory) and waits until it answers.</summary>

@@ -19,7 +19,7 @@ public sealed record LabScale(string Name, TimeSpan Duration, double RateFactor)
 /// <summary>One claim checked by a scenario, with the measured figure.</summary>
 public sealed record Check(string Claim, string Target, string Measured, bool Passed);
 
-/// <summary>What a scenario measured: a table of variants and the checks of the claims.</summary>
+/// <summary>What a scenario measured: a table of variants and the checks of its claims.</summary>
 public sealed class ScenarioReport(string title, string setup, params string[] columns)
 {
     private readonly List<string[]> _rows = [];

@@ -229,7 +229,7 @@ public sealed class EventConsumerHostTests : IDisposable
     }
 
     /// <summary>
-    /// The test: stop the broker, write, start the broker again, and every event arrives exactly once per
+    /// Stop the broker, write, start the broker again, and every event arrives exactly once per
     /// consumer group.
     /// </summary>
     [Fact]

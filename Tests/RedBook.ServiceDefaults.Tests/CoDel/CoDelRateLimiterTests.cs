@@ -201,7 +201,7 @@ public class CoDelRateLimiterTests
     [Fact]
     public void AcquireAsync_ArrivalsFasterThanTheTarget_DetectsOverloadAndBoundsEveryWait()
     {
-        // The case: the permit held, a request every 1 ms for 500 ms (five times faster than the 5 ms target).
+        // The permit held, a request every 1 ms for 500 ms (five times faster than the 5 ms target).
         using var limiter = Create(queue: 1000);
         using var holder = limiter.AttemptAcquire();
         var pending = new List<(int At, ValueTask<RateLimitLease> Lease)>();

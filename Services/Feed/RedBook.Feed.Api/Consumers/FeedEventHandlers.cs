@@ -15,6 +15,7 @@ internal sealed class NoteCountersHandler(FeedService feed) : IIntegrationEventH
         return feed.ApplyNoteEventAsync(integrationEvent.MessageId, integrationEvent.Type, integrationEvent.Payload, cancellationToken);
     }
 }
+//#if (IncludeMall)
 
 /// <summary>
 /// The <c>feed-sales</c> group's handler of <c>mall.orders</c>: a placed order adds its quantities to the products'
@@ -28,3 +29,4 @@ internal sealed class ProductSalesHandler(FeedService feed) : IIntegrationEventH
         return feed.ApplyMallOrderEventAsync(integrationEvent.MessageId, integrationEvent.Type, integrationEvent.Payload, cancellationToken);
     }
 }
+//#endif

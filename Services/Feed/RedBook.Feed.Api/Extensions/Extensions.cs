@@ -18,8 +18,8 @@ public static class Extensions
     /// Adds the feed's store (MongoDB <c>feeddb</c>, or SQLite without it), the Redis cache (<c>redis</c>, when
     /// given), the gRPC server with RedBook's defaults, the jobs (<c>hot-notes</c>, <c>outbox-purge</c>,
     /// <c>processed-messages-purge</c>) under the leader election of the feed's data, and — when
-    /// <c>ConnectionStrings:kafka</c> is set — the outbox relay under the same election and the <c>feed-counters</c> and
-    /// <c>feed-sales</c> consumer groups.
+    /// <c>ConnectionStrings:kafka</c> is set — the outbox relay under the same election and the <c>feed-counters</c>
+    /// consumer group (with the mall, also <c>feed-sales</c>).
     /// </summary>
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
@@ -37,8 +37,10 @@ public static class Extensions
             builder.AddRedBookOutboxRelay(KafkaConnectionName, relay => relay.Election = election);
             builder.AddRedBookEventConsumer(KafkaConnectionName, FeedTopics.CountersConsumerGroup, handlers => handlers
                 .Handle<NoteCountersHandler>(FeedTopics.Notes, FeedTopics.NoteLikedType, FeedTopics.NoteUnlikedType, FeedTopics.NoteCommentedType, FeedTopics.NoteCommentDeletedType));
+//#if (IncludeMall)
             builder.AddRedBookEventConsumer(KafkaConnectionName, FeedTopics.SalesConsumerGroup, handlers => handlers
                 .Handle<ProductSalesHandler>(FeedTopics.MallOrders, "order.placed", "order.cancelled"));
+//#endif
         }
     }
 

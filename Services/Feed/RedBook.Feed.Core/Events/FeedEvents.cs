@@ -27,11 +27,17 @@ public static class FeedTopics
     /// <summary>The consumer group that keeps the like and comment counters of notes from <see cref="Notes"/>.</summary>
     public const string CountersConsumerGroup = "feed-counters";
 
-    /// <summary>The consumer group that keeps per-product sales from the mall's <c>mall.orders</c>.</summary>
+    /// <summary>
+    /// The consumer group whose processed-message records guard the per-product sales counters (with the mall: the
+    /// consumer of <c>mall.orders</c>).
+    /// </summary>
     public const string SalesConsumerGroup = "feed-sales";
+
+//#if (IncludeMall)
 
     /// <summary>The mall's order topic, which <see cref="SalesConsumerGroup"/> reads.</summary>
     public const string MallOrders = "mall.orders";
+//#endif
 }
 
 /// <summary><c>note.created</c>.</summary>
@@ -49,6 +55,7 @@ public sealed record NoteCommented(string NoteId, string CommentId, string Autho
 /// <summary><c>note.comment-deleted</c>.</summary>
 public sealed record NoteCommentDeleted(string NoteId, string CommentId);
 
+//#if (IncludeMall)
 /// <summary>The feed's reading of the mall's <c>order.placed</c> (only what the sales count needs).</summary>
 public sealed record MallOrderPlaced(string OrderId, IReadOnlyList<MallOrderItem> Items);
 
@@ -57,6 +64,7 @@ public sealed record MallOrderCancelled(string OrderId, IReadOnlyList<MallOrderI
 
 /// <summary>A product and quantity of a mall order event.</summary>
 public sealed record MallOrderItem(string ProductId, int Quantity);
+//#endif
 
 /// <summary>Builds the outbox messages of the feed's state changes (written by the store in the same transaction).</summary>
 public static class FeedEvents

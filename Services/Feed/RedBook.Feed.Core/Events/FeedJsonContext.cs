@@ -13,8 +13,10 @@ namespace RedBook.Feed.Core.Events;
 [JsonSerializable(typeof(NoteUnliked))]
 [JsonSerializable(typeof(NoteCommented))]
 [JsonSerializable(typeof(NoteCommentDeleted))]
+//#if (IncludeMall)
 [JsonSerializable(typeof(MallOrderPlaced))]
 [JsonSerializable(typeof(MallOrderCancelled))]
+//#endif
 [JsonSerializable(typeof(Note))]
 [JsonSerializable(typeof(HotNotes))]
 [JsonSerializable(typeof(IReadOnlyList<string>))]

@@ -156,6 +156,7 @@ public sealed class FeedServiceTests : IAsyncLifetime, IDisposable
         Assert.Equal(FeedErrorReasons.NoteNotFound, noNote.Error.Reason);
     }
 
+//#if (IncludeMall)
     [Fact]
     public async Task ApplyMallOrderEventAsync_PlacedThenCancelled_ShowsNetSalesOnTheNote_OncePerMessage()
     {
@@ -171,6 +172,7 @@ public sealed class FeedServiceTests : IAsyncLifetime, IDisposable
 
         Assert.Equal([new ProductSales(product, 2)], (await _feed.GetNoteAsync(note.Note.Id, CancellationToken.None)).ProductSales);
     }
+//#endif
 
     private async Task<NoteView> CreateAsync(string author, IReadOnlyList<string>? products = null)
     {

@@ -6,10 +6,12 @@ using RedBook.Feed.Core.Caching;
 using RedBook.Feed.Infrastructure;
 using RedBook.Feed.Infrastructure.MongoDB;
 using RedBook.Feed.Infrastructure.Sqlite;
+//#if (IncludeMall)
 using RedBook.Mall.Core;
 using RedBook.Mall.Infrastructure;
 using RedBook.Mall.Infrastructure.MongoDB;
 using RedBook.Mall.Infrastructure.Sqlite;
+//#endif
 using RedBook.Messaging.Outbox;
 
 namespace RedBook.Application.Tests.Feed.Infrastructure;
@@ -50,6 +52,7 @@ public sealed class InfrastructureRegistrationTests : IDisposable
         Assert.NotNull(services.GetService<RedisCacheChosen>());
     }
 
+//#if (IncludeMall)
     [Fact]
     public void AddMallInfrastructure_ChoosesByConfiguration()
     {
@@ -60,6 +63,7 @@ public sealed class InfrastructureRegistrationTests : IDisposable
         Assert.IsType<SqliteMallStore>(sqlite.GetRequiredService<IMallStore>());
         Assert.Same(sqlite.GetRequiredService<IMallStore>(), sqlite.GetRequiredService<IOutboxStore>());
     }
+//#endif
 
     private ServiceProvider Build(Action<IHostApplicationBuilder> add, params (string Key, string Value)[] settings)
     {

@@ -4,7 +4,9 @@ using RedBook.Bff.Core;
 using RedBook.Bff.Core.Composition;
 using RedBook.Bff.Core.Degrade;
 using RedBook.Bff.Core.Feed;
+//#if (IncludeMall)
 using RedBook.Bff.Core.Mall;
+//#endif
 using RedBook.Bff.Core.Validation;
 using RedBook.Bff.Tests.Core.Degrade;
 using RedBook.ServiceDefaults.Degrade;
@@ -16,12 +18,16 @@ public sealed class HomeComposerTests
 {
     private static readonly NoteView s_note = new("n1", "author", "Title", "Body", [], [], [], DateTimeOffset.UnixEpoch, 0, 0);
     private static readonly NoteView s_hot = s_note with { Id = "hot" };
+//#if (IncludeMall)
     private static readonly ProductView s_product = new("p1", "Lipstick", "Red", new Money("CNY", 12900), 5, 1);
+//#endif
 
     private readonly FakeTimeProvider _time = new();
     private readonly BffOptions _options = new();
     private readonly FakeFeed _feed = new();
+//#if (IncludeMall)
     private readonly FakeMall _mall = new();
+//#endif
 
     private HomeComposer Create()
     {
@@ -32,8 +38,15 @@ public sealed class HomeComposerTests
         var feedParts = new FeedParts(
             Part<NotePage>("t", BffDependency.Feed), Part<NotePage>("p", BffDependency.Feed), Part<NoteView>("n", BffDependency.Feed), Part<CommentPage>("c", BffDependency.Feed),
             Part<NotePage>("a", BffDependency.Feed), Part<FollowingPage>("f", BffDependency.Feed), Part<NotePage>("e", BffDependency.Feed));
-        var mallParts = new MallParts(Part<ProductPage>("cat", BffDependency.Mall), Part<ProductList>("tag", BffDependency.Mall));
-        return new HomeComposer(_feed, feedParts, _mall, mallParts, new Monitor<BffOptions>(_options), runner);
+        return new HomeComposer(
+            _feed,
+            feedParts,
+//#if (IncludeMall)
+            _mall,
+            new MallParts(Part<ProductPage>("cat", BffDependency.Mall), Part<ProductList>("tag", BffDependency.Mall)),
+            new Monitor<BffOptions>(_options),
+//#endif
+            runner);
     }
 
     private static RedBookException Down() => new RedBookException(new RedBookError(ErrorCode.Unavailable, "REDBOOK_OVERLOADED", "down")) { FromDependency = true };
@@ -45,7 +58,9 @@ public sealed class HomeComposerTests
 
         Assert.Equal("timeline", screen.NotesSource);
         Assert.True(Assert.Single(screen.Notes).LikedByMe);
+//#if (IncludeMall)
         Assert.Equal(s_product, Assert.Single(screen.Products));
+//#endif
         Assert.Empty(screen.Degraded);
     }
 
@@ -74,6 +89,7 @@ public sealed class HomeComposerTests
         Assert.Empty(screen.Degraded);
     }
 
+//#if (IncludeMall)
     [Fact]
     public async Task ComposeAsync_MallAndLikesDown_ServesNotesWithThosePartsDegraded()
     {
@@ -87,17 +103,23 @@ public sealed class HomeComposerTests
         Assert.Empty(screen.Products);
         Assert.Equal(["likes", "products"], screen.Degraded);
     }
+//#endif
 
     [Fact]
     public async Task ComposeAsync_EverythingDown_StillAnswersAnEmptyDegradedScreen()
     {
         _feed.Timeline = _feed.Hot = _feed.Recent = () => throw Down();
+//#if (IncludeMall)
         _mall.Products = () => throw Down();
+//#endif
 
         var screen = await Create().ComposeAsync("u", 20, HomeCursor.Start, CancellationToken.None);
 
         Assert.Empty(screen.Notes);
+        Assert.Contains("notes", screen.Degraded);
+//#if (IncludeMall)
         Assert.Equal(["notes", "products"], screen.Degraded);
+//#endif
     }
 
     private sealed class FakeFeed : IFeedGateway
@@ -143,6 +165,7 @@ public sealed class HomeComposerTests
         public Task<bool> UnfollowAsync(string followerId, string authorId, CancellationToken cancellationToken) => throw new InvalidOperationException("not on the home screen");
     }
 
+//#if (IncludeMall)
     private sealed class FakeMall : IMallGateway
     {
         public Func<ProductPage> Products { get; set; } = () => new ProductPage([s_product], string.Empty);
@@ -163,4 +186,5 @@ public sealed class HomeComposerTests
 
         public Task<OrderView> CancelOrderAsync(string userId, string orderId, long expectedVersion, CancellationToken cancellationToken) => throw new InvalidOperationException("not on the home screen");
     }
+//#endif
 }

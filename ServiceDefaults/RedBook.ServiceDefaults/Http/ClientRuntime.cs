@@ -20,9 +20,15 @@ internal sealed class ClientRuntime
     private ResiliencePipeline? _grpcPipeline;
     private bool _stale;
 
+    /// <summary>
+    /// What the unnamed client (<c>IHttpClientFactory.CreateClient()</c>, or a typed client without a name) is called in
+    /// its retry budget, breaker, metrics and traces; its options are still the unnamed ones (<c>RedBook:Clients:Defaults</c>).
+    /// </summary>
+    public const string UnnamedClientName = "default";
+
     public ClientRuntime(string name, RedBookClientOptions options, ClientPipelineParts parts)
     {
-        Name = name;
+        Name = string.IsNullOrEmpty(name) ? UnnamedClientName : name;
         Options = options;
         _parts = parts;
         _balancers = parts.Balancers;

@@ -259,6 +259,30 @@ public class RedBookClientHandlerTests
     }
 
     [Fact]
+    public async Task SendAsync_UnnamedClient_RunsThePipelineUnderTheDefaultName()
+    {
+        // CreateClient() asks for the client named "" (Options.DefaultName): its retry budget and breaker need a name.
+        var network = new RecordingHandler { Respond = (n, request) => n == 0 ? Unavailable() : new HttpResponseMessage(HttpStatusCode.OK) };
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["services:feed:http:0"] = "http://10.0.0.1:8080",
+            ["RedBook:Clients:Defaults:Retry:BaseDelay"] = "00:00:00",
+            ["RedBook:Clients:Defaults:Retry:MaxDelay"] = "00:00:00",
+        }).Build());
+        services.ConfigureHttpClientDefaults(b => b.ConfigurePrimaryHttpMessageHandler(() => network).AddRedBookPipeline());
+        await using var sp = services.BuildServiceProvider();
+        var client = sp.GetRequiredService<IHttpClientFactory>().CreateClient();
+
+        using var response = await client.GetAsync(new Uri("http://feed/notes"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(2, network.Sent.Count); // the failed first attempt was retried from the unnamed client's budget
+        Assert.All(network.Sent, s => Assert.Equal("10.0.0.1", s.Uri.Host));
+        Assert.Equal("default", sp.GetRequiredService<RedBookClientPipelines>().Get(string.Empty).Name);
+    }
+
+    [Fact]
     public async Task SendAsync_PostWithoutIdempotencyKey_IsNotRetried()
     {
         var (sp, network) = Build(FastRetries());

@@ -135,10 +135,12 @@ public sealed partial class EventConsumerHost : BackgroundService
                 catch (ConsumeException e) when (!e.Error.IsFatal)
                 {
                     // A record that cannot be read (corrupt, or a deserializer error): skipping it would lose it
-                    // silently, so it is dead-lettered like a poison message.
+                    // silently, so it is dead-lettered like a poison message. An error that is not about a record
+                    // (a subscribed topic that does not exist yet, a broker that is away) comes with a record at no
+                    // offset: there is nothing to dead-letter or commit, so the group backs off and consumes again.
                     consumeFailures++;
                     LogConsumeFailed(_logger, e, _group, e.Error.Reason);
-                    if (e.ConsumerRecord is { Message: not null } record)
+                    if (e.ConsumerRecord is { Message: not null, Offset.IsSpecial: false } record)
                     {
                         var key = record.Message.Key is null ? null : Encoding.UTF8.GetString(record.Message.Key);
                         DeadLetter(record.TopicPartitionOffset, key, record.Message.Value, record.Message.Headers, e, attempts: 0, stoppingToken);
@@ -146,6 +148,7 @@ public sealed partial class EventConsumerHost : BackgroundService
                     }
                     else
                     {
+                        MessagingMetrics.ConsumeErrors.Add(1, new("messaging.consumer.group.name", _group), new("error.type", e.Error.Code.ToString()));
                         Wait(_options.Backoff(consumeFailures), stoppingToken);
                     }
 

@@ -27,6 +27,9 @@ public static class MessagingMetrics
     internal static Counter<long> ConsumerFailures { get; } = s_meter.CreateCounter<long>(
         "redbook.messaging.consumer.failures", description: "Handler attempts that threw (the message is retried, then dead-lettered).");
 
+    internal static Counter<long> ConsumeErrors { get; } = s_meter.CreateCounter<long>(
+        "redbook.messaging.consumer.consume_errors", description: "Consume calls that failed without a message to hand over (a subscribed topic that does not exist yet, a broker away), by error code; the group backs off and consumes again.");
+
     internal static Histogram<double> ConsumerDuration { get; } = s_meter.CreateHistogram<double>(
         "redbook.messaging.consumer.duration", unit: "s", description: "Time a consumer group spent on one message, retries included.");
 }

@@ -2,6 +2,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using RedBook.AppHost.Tests.Integration.Otlp;
 
 namespace RedBook.AppHost.Tests.Integration;
 
@@ -16,6 +17,9 @@ public sealed class LocalSystemFixture : IAsyncLifetime
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromMinutes(8);
 
     private DistributedApplication? _app;
+
+    /// <summary>Receives the traces of every service (their second exporter, the one Jaeger gets in container mode).</summary>
+    public OtlpTraceReceiver Traces { get; } = new();
 
     /// <summary>The running application.</summary>
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The AppHost did not start.");
@@ -42,6 +46,14 @@ public sealed class LocalSystemFixture : IAsyncLifetime
             args,
             static (options, _) => options.DisableDashboard = false,
             cts.Token);
+        await Traces.StartAsync(cts.Token);
+        foreach (var project in builder.Resources.OfType<ProjectResource>())
+        {
+            builder.CreateResourceBuilder(project)
+                .WithEnvironment("RedBook__Telemetry__JaegerEndpoint", Traces.Endpoint.ToString())
+                .WithEnvironment("RedBook__Telemetry__JaegerProtocol", "http/protobuf");
+        }
+
         _app = await builder.BuildAsync(cts.Token);
         try
         {
@@ -53,6 +65,7 @@ public sealed class LocalSystemFixture : IAsyncLifetime
             // xunit doesn't dispose a fixture whose initialization failed: stop the orchestrator and every process here.
             await _app.DisposeAsync();
             _app = null;
+            await Traces.DisposeAsync();
             throw;
         }
 
@@ -95,6 +108,8 @@ public sealed class LocalSystemFixture : IAsyncLifetime
         {
             await _app.DisposeAsync();
         }
+
+        await Traces.DisposeAsync();
     }
 
     /// <summary>Waits until every resource that reports health is healthy, and every other one is running.</summary>

@@ -48,4 +48,18 @@ public sealed class KafkaTestCluster : IDisposable
         consumer.Close();
         return results;
     }
+
+    /// <summary>How many messages <paramref name="topic"/> holds (its partitions' high watermarks); 0 when it does not exist.</summary>
+    public long MessageCount(string topic)
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = BootstrapServers }).Build();
+        var metadata = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.SingleOrDefault(t => t.Topic == topic);
+        if (metadata is null || metadata.Error.Code == ErrorCode.UnknownTopicOrPart)
+        {
+            return 0;
+        }
+
+        using var consumer = new ConsumerBuilder<string, string>(new ConsumerConfig { BootstrapServers = BootstrapServers, GroupId = $"counter-{Guid.NewGuid():N}" }).Build();
+        return metadata.Partitions.Sum(p => consumer.QueryWatermarkOffsets(new TopicPartition(topic, p.PartitionId), TimeSpan.FromSeconds(10)).High.Value);
+    }
 }

@@ -25,6 +25,8 @@ public sealed class GrpcServiceHost<TProgram>(IReadOnlyDictionary<string, string
         builder.UseSetting("RedBook:Storage:Sqlite:Path", _database.Path);
         // The shared machine is slow at times: a generous default deadline.
         builder.UseSetting("RedBook:Server:DefaultTimeout", "00:00:30");
+        // The mall's development catalogue (appsettings.Development.json) stays out of the tests' stores.
+        builder.UseSetting("RedBook:Jobs:catalog-seed:Enabled", "false");
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);

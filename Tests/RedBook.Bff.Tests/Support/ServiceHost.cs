@@ -35,6 +35,8 @@ public sealed class ServiceHost<TProgram> : WebApplicationFactory<TProgram>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting(WebHostDefaults.ServerUrlsKey, "http://127.0.0.1:0");
+        // The mall's development catalogue (appsettings.Development.json) stays out of the tests' stores.
+        builder.UseSetting("RedBook:Jobs:catalog-seed:Enabled", "false");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using RedBook.Mall.Api.Apis;
 using RedBook.Mall.Api.Jobs;
 using RedBook.Mall.Infrastructure;
@@ -14,7 +15,7 @@ public static class Extensions
 
     /// <summary>
     /// Adds the mall's store (MongoDB <c>malldb</c>, or SQLite without it), the gRPC server with RedBook's defaults,
-    /// the jobs (<c>reservations</c>, <c>outbox-purge</c>) under the leader election of the mall's data, and — when
+    /// the jobs (<c>reservations</c>, <c>outbox-purge</c>, and <c>catalog-seed</c> when products are listed for it) under the leader election of the mall's data, and — when
     /// <c>ConnectionStrings:kafka</c> is set — the outbox relay that publishes <c>mall.orders</c> and
     /// <c>mall.stock</c>, under the same election.
     /// </summary>
@@ -33,6 +34,15 @@ public static class Extensions
             .ValidateOnStart();
         builder.Services.AddRedBookJob<ReservationReleaseJob>(ReservationReleaseJob.Name, TimeSpan.FromSeconds(30), election);
         builder.AddRedBookOutboxPurgeJob(election);
+
+        // The development catalogue (appsettings.Development.json): only when products are listed.
+        var seed = $"{RedBookJobOptions.SectionName}:{CatalogSeedJob.Name}";
+        if (builder.Configuration.GetSection($"{seed}:Products").GetChildren().Any())
+        {
+            builder.Services.AddOptions<CatalogSeedOptions>().BindConfiguration(seed).ValidateOnStart();
+            builder.Services.AddSingleton<IValidateOptions<CatalogSeedOptions>, CatalogSeedOptionsValidator>();
+            builder.Services.AddRedBookJob<CatalogSeedJob>(CatalogSeedJob.Name, TimeSpan.FromMinutes(1), election);
+        }
 
         if (!string.IsNullOrEmpty(builder.Configuration.GetConnectionString(KafkaConnectionName)))
         {

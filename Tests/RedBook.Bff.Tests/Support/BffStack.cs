@@ -92,11 +92,13 @@ public sealed class BffStack : IAsyncLifetime
             ["RedBook:Server:DefaultTimeout"] = "00:00:30",
             ["RedBook:Bff:PartTimeout"] = "00:00:10",
             ["RedBook:Clients:Defaults:Deadline:DefaultTimeout"] = "00:00:10",
+//#if (IncludeMall)
             // Two orders at once per user, then one per 20 s: the quota test's third order is refused.
             ["RedBook:Quota:bff-orders:Capacity"] = "0.05",
             ["RedBook:Quota:bff-orders:StaticLimit"] = "0.05",
             ["RedBook:Quota:bff-orders:InitialWants"] = "0.05",
             ["RedBook:Quota:bff-orders:Burst"] = "00:00:40",
+//#endif
             ["Authentication:Schemes:Bearer:ValidIssuer"] = Issuer,
             ["Authentication:Schemes:Bearer:ValidAudiences:0"] = Audience,
             ["Authentication:Schemes:Bearer:SigningKeys:0:Issuer"] = Issuer,

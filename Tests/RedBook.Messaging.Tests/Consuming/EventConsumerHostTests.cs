@@ -214,14 +214,14 @@ public sealed class EventConsumerHostTests : IDisposable
         await _store.CreateAsync();
         using var consumeErrors = new CounterListener("redbook.messaging.consumer.consume_errors");
         var host = await MessagingTestHost.StartAsync(_kafka, _database, builder =>
-            builder.AddRedBookEventConsumer("kafka", "feed-sales", c => c.Handle("mall.orders", ["order.placed"], (_, e, ct) => _store.ApplyAsync(e, ct))));
+            builder.AddRedBookEventConsumer("kafka", "feed-sales", c => c.Handle("shop.orders", ["order.placed"], (_, e, ct) => _store.ApplyAsync(e, ct))));
         try
         {
             // The group has found its topic missing before there is anything to read.
             await Eventually.WaitAsync(() => consumeErrors.Total > 0, "the consumer reported the missing topic", () => "no consume error");
 
             // The relay's publish auto-creates the topic after the group subscribed to it.
-            var placed = MessagingTestHost.Event(1, "order-1", type: "order.placed", topic: "mall.orders");
+            var placed = MessagingTestHost.Event(1, "order-1", type: "order.placed", topic: "shop.orders");
             await _store.WriteOutboxAsync([placed]);
 
             await WaitForEffectsAsync("feed-sales", [placed]);
@@ -233,7 +233,7 @@ public sealed class EventConsumerHostTests : IDisposable
 
         // Consuming a topic that does not exist yet fails (UNKNOWN_TOPIC_OR_PART) with a record at no offset: that is
         // not a message, and nothing may be dead-lettered for it.
-        Assert.Equal(0, _kafka.MessageCount("mall.orders.dlq"));
+        Assert.Equal(0, _kafka.MessageCount("shop.orders.dlq"));
     }
 
     /// <summary>

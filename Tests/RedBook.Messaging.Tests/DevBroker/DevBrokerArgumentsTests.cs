@@ -8,13 +8,13 @@ public sealed class DevBrokerArgumentsTests
     public void TryParse_AllOptions_AreRead()
     {
         Assert.True(DevBrokerArguments.TryParse(
-            ["--port", "9092", "--brokers", "3", "--topic", "feed.notes:2", "--topic", "mall.orders", "--bootstrap-file", "/tmp/kafka.txt", "--rebalance-delay-ms", "100", "--commands"],
+            ["--port", "9092", "--brokers", "3", "--topic", "feed.notes:2", "--topic", "shop.orders", "--bootstrap-file", "/tmp/kafka.txt", "--rebalance-delay-ms", "100", "--commands"],
             out var arguments, out var error));
 
         Assert.Null(error);
         Assert.Equal(9092, arguments.Options.Port);
         Assert.Equal(3, arguments.Options.Brokers);
-        Assert.Equal(new Dictionary<string, int> { ["feed.notes"] = 2, ["mall.orders"] = 4 }, arguments.Options.Topics);
+        Assert.Equal(new Dictionary<string, int> { ["feed.notes"] = 2, ["shop.orders"] = 4 }, arguments.Options.Topics);
         Assert.Equal("/tmp/kafka.txt", arguments.BootstrapFile);
         Assert.Equal(100, arguments.Options.GroupInitialRebalanceDelayMs);
         Assert.True(arguments.ReadCommands);

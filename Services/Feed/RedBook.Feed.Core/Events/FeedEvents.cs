@@ -29,7 +29,7 @@ public static class FeedTopics
 
     /// <summary>
     /// The consumer group whose processed-message records guard the per-product sales counters (with the mall: the
-    /// consumer of <c>mall.orders</c>).
+    /// consumer of the mall's order events).
     /// </summary>
     public const string SalesConsumerGroup = "feed-sales";
 

@@ -30,13 +30,13 @@ public class RedBookMongoDBBuilderExtensionsTests
         var builder = ModelTesting.RunBuilder();
         var mongo = builder.AddRedBookMongoDB("mongo", userName: builder.AddParameter("user", "feeder"), password: builder.AddParameter("pw", "secret", secret: true));
         var feedDb = mongo.AddDatabase("feeddb");
-        var mallDb = mongo.AddDatabase("mall", "malldb");
+        var usersDb = mongo.AddDatabase("users", "usersdb");
         ModelTesting.Allocate(mongo.Resource, "tcp", 40000);
 
         Assert.Equal("mongodb://feeder:secret@localhost:40000/feeddb?authSource=admin&authMechanism=SCRAM-SHA-256&replicaSet=rs0&directConnection=true", await feedDb.Resource.ConnectionStringExpression.GetValueAsync(default));
-        Assert.Equal("malldb", new MongoUrl(await mallDb.Resource.ConnectionStringExpression.GetValueAsync(default)).DatabaseName);
+        Assert.Equal("usersdb", new MongoUrl(await usersDb.Resource.ConnectionStringExpression.GetValueAsync(default)).DatabaseName);
         Assert.Same(mongo.Resource, feedDb.Resource.Parent);
-        Assert.Equal(new Dictionary<string, string> { ["feeddb"] = "feeddb", ["mall"] = "malldb" }, mongo.Resource.Databases);
+        Assert.Equal(new Dictionary<string, string> { ["feeddb"] = "feeddb", ["users"] = "usersdb" }, mongo.Resource.Databases);
         Assert.Contains("feeddb_check", ModelTesting.HealthCheckKeys(feedDb.Resource));
     }
 

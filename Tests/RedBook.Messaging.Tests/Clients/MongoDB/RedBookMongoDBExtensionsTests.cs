@@ -57,13 +57,13 @@ public sealed class RedBookMongoDBExtensionsTests
     [Fact]
     public void AddKeyedRedBookMongoDBClient_TwoNames_ResolveByKey()
     {
-        var builder = Builder(("ConnectionStrings:feeddb", "mongodb://127.0.0.1:1/feed"), ("ConnectionStrings:malldb", "mongodb://127.0.0.1:1/mall"));
+        var builder = Builder(("ConnectionStrings:feeddb", "mongodb://127.0.0.1:1/feed"), ("ConnectionStrings:usersdb", "mongodb://127.0.0.1:1/users"));
         builder.AddKeyedRedBookMongoDBClient("feeddb");
-        builder.AddKeyedRedBookMongoDBClient("malldb");
+        builder.AddKeyedRedBookMongoDBClient("usersdb");
         using var host = builder.Build();
 
         Assert.Equal("feed", host.Services.GetRequiredKeyedService<IMongoDatabase>("feeddb").DatabaseNamespace.DatabaseName);
-        Assert.Equal("mall", host.Services.GetRequiredKeyedService<IMongoDatabase>("malldb").DatabaseNamespace.DatabaseName);
+        Assert.Equal("users", host.Services.GetRequiredKeyedService<IMongoDatabase>("usersdb").DatabaseNamespace.DatabaseName);
         Assert.Null(host.Services.GetService<IMongoClient>());
     }
 

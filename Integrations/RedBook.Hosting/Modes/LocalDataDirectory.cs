@@ -3,16 +3,26 @@ using Aspire.Hosting;
 namespace RedBook.Hosting;
 
 /// <summary>
-/// Where local mode keeps files: <c>{temp}/{apphost name}-{hash of the AppHost path}/</c>, named as Aspire names
-/// volumes, so two solutions (or two copies of one) never share a directory.
+/// Where local mode keeps files: <c>RedBook:AppHost:DataDirectory</c> when it is set, else
+/// <c>{temp}/{apphost name}-{hash of the AppHost path}/</c>, named as Aspire names volumes, so two solutions (or two
+/// copies of one) never share a directory. Tests that start the AppHost set a directory of their own, so they neither
+/// see nor reset the data of a developer's run.
 /// </summary>
 public static class LocalDataDirectory
 {
+    /// <summary>The setting that names the directory.</summary>
+    public const string ConfigurationKey = "RedBook:AppHost:DataDirectory";
+
     /// <summary>The AppHost's local-mode directory.</summary>
     /// <param name="builder">The AppHost builder.</param>
     public static string Root(IDistributedApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        if (builder.Configuration[ConfigurationKey] is { Length: > 0 } configured)
+        {
+            return Path.GetFullPath(configured, builder.AppHostDirectory);
+        }
+
         var hash = builder.Configuration["AppHost:Sha256"] is { Length: >= 10 } sha ? sha[..10].ToLowerInvariant() : "local";
         var application = new string(builder.Environment.ApplicationName.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_').ToArray()).ToLowerInvariant();
         return Path.Combine(Path.GetTempPath(), $"{application}-{hash}");

@@ -3,6 +3,7 @@ using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using RedBook.AppHost.Tests.Integration.Otlp;
+using RedBook.Hosting;
 
 namespace RedBook.AppHost.Tests.Integration;
 
@@ -17,6 +18,9 @@ public sealed class LocalSystemFixture : IAsyncLifetime
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromMinutes(8);
 
     private DistributedApplication? _app;
+
+    /// <summary>The local-mode data (SQLite files, etcd's directory) of this run only: a developer's run keeps its own.</summary>
+    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "redbook-apphost-tests-" + Guid.NewGuid().ToString("N")[..12]);
 
     /// <summary>Receives the traces of every service (their second exporter, the one Jaeger gets in container mode).</summary>
     public OtlpTraceReceiver Traces { get; } = new();
@@ -39,6 +43,7 @@ public sealed class LocalSystemFixture : IAsyncLifetime
         string[] args =
         [
             "RedBook:AppHost:Mode=Local",
+            $"{LocalDataDirectory.ConfigurationKey}={DataDirectory}",
             "ASPIRE_ALLOW_UNSECURED_TRANSPORT=true",
             $"ASPIRE_DASHBOARD_FRONTEND_BROWSERTOKEN={BrowserToken}",
         ];
@@ -66,6 +71,7 @@ public sealed class LocalSystemFixture : IAsyncLifetime
             await _app.DisposeAsync();
             _app = null;
             await Traces.DisposeAsync();
+            DeleteDataDirectory();
             throw;
         }
 
@@ -110,6 +116,22 @@ public sealed class LocalSystemFixture : IAsyncLifetime
         }
 
         await Traces.DisposeAsync();
+        DeleteDataDirectory();
+    }
+
+    private void DeleteDataDirectory()
+    {
+        try
+        {
+            if (Directory.Exists(DataDirectory))
+            {
+                Directory.Delete(DataDirectory, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+            // A process that outlived the orchestrator still holds a file: the temp directory keeps it.
+        }
     }
 
     /// <summary>Waits until every resource that reports health is healthy, and every other one is running.</summary>

@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
@@ -83,8 +81,8 @@ public sealed class LocalSystemTests(LocalSystemFixture fixture)
         // BFF (its name in the registry is its resource name): here the BFF's degrade switch for its home screen.
         var marker = Guid.NewGuid().ToString("N");
         using var etcd = new HttpClient { BaseAddress = fixture.App.GetEndpoint("etcd", RedBookEtcdResource.ClientEndpointName) };
-        await PutAsync(etcd, "/redbook/config/_global/RedBook/AppHostTests/Marker", marker);
-        await PutAsync(etcd, "/redbook/config/bff/RedBook/Degrade/home/ForceDegrade", "true");
+        await SystemProbes.EtcdPutAsync(etcd, "/redbook/config/_global/RedBook/AppHostTests/Marker", marker);
+        await SystemProbes.EtcdPutAsync(etcd, "/redbook/config/bff/RedBook/Degrade/home/ForceDegrade", "true");
 
         foreach (var service in s_services)
         {
@@ -94,31 +92,16 @@ public sealed class LocalSystemTests(LocalSystemFixture fixture)
         await WaitForConfigurationAsync("bff", "RedBook:Degrade:home:ForceDegrade", "true");
     }
 
-    private static async Task PutAsync(HttpClient etcd, string key, string value)
-    {
-        var body = new { key = Convert.ToBase64String(Encoding.UTF8.GetBytes(key)), value = Convert.ToBase64String(Encoding.UTF8.GetBytes(value)) };
-        using var response = await etcd.PostAsJsonAsync(new Uri("/v3/kv/put", UriKind.Relative), body);
-        response.EnsureSuccessStatusCode();
-    }
-
     /// <summary>Polls the service's governance endpoint (<c>/_redbook/config</c>, loopback only) until the key has the value.</summary>
     private async Task WaitForConfigurationAsync(string service, string key, string expected)
     {
         using var client = fixture.App.CreateHttpClient(service);
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         string? actual = null;
-        while (!deadline.IsCancellationRequested)
+        await SystemProbes.EventuallyAsync($"{service}: {key} = '{expected}'", TimeSpan.FromSeconds(30), async token =>
         {
-            using var configuration = await JsonDocument.ParseAsync(await client.GetStreamAsync(new Uri("/_redbook/config", UriKind.Relative), deadline.Token), cancellationToken: deadline.Token);
+            using var configuration = await JsonDocument.ParseAsync(await client.GetStreamAsync(new Uri("/_redbook/config", UriKind.Relative), token), cancellationToken: token);
             actual = configuration.RootElement.TryGetProperty(key, out var value) ? value.GetString() : null;
-            if (actual == expected)
-            {
-                return;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(200), CancellationToken.None);
-        }
-
-        Assert.Fail($"{service}: {key} is '{actual}' after 30 s, expected '{expected}'.");
+            return actual == expected;
+        }, () => $"It is '{actual}'.");
     }
 }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
@@ -41,29 +40,19 @@ public sealed class SystemScenarioTests(LocalSystemFixture fixture, ITestOutputH
 
         // Each call is a trace of its own, so the services' server spans tell which replica served it.
         var traces = new HashSet<string>();
-        using var deadline = new CancellationTokenSource(s_eventually);
         JsonElement home = default;
-        while (true)
+        var replicas = new Dictionary<string, int>();
+        await SystemProbes.EventuallyAsync("both replicas of each service serving a whole home screen", s_eventually, async _ =>
         {
             var traceId = ActivityTraceId.CreateRandom().ToHexString();
             traces.Add(traceId);
             using var response = await SendAsync(reader, HttpMethod.Get, "/api/home?pageSize=5", traceId: traceId);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             home = await ReadJsonAsync(response);
-            var replicas = ServingInstances(traces);
-            if (home.GetProperty("degraded").GetArrayLength() == 0 && s_replicated.All(s => replicas.GetValueOrDefault(s) >= 2))
-            {
-                break;
-            }
-
-            if (deadline.IsCancellationRequested)
-            {
-                Assert.Fail($"After {traces.Count} home screens: degraded {home.GetProperty("degraded")}, serving instances " +
-                    string.Join(", ", s_replicated.Select(s => $"{s} {replicas.GetValueOrDefault(s)}")));
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(250), CancellationToken.None);
-        }
+            replicas = ServingInstances(traces);
+            return home.GetProperty("degraded").GetArrayLength() == 0 && s_replicated.All(s => replicas.GetValueOrDefault(s) >= 2);
+        }, () => $"After {traces.Count} home screens: degraded {home.GetProperty("degraded")}, serving instances " +
+            string.Join(", ", s_replicated.Select(s => $"{s} {replicas.GetValueOrDefault(s)}")));
 
         output.WriteLine($"both replicas of each service served within {traces.Count} home screens");
         Assert.NotEqual(0, home.GetProperty("notes").GetArrayLength());
@@ -100,7 +89,7 @@ public sealed class SystemScenarioTests(LocalSystemFixture fixture, ITestOutputH
 
         // order.placed goes mall outbox → relay → Kafka (the dev broker) → the feed's feed-sales consumer.
         long sold = 0;
-        await EventuallyAsync("the note's sales count", async () =>
+        await SystemProbes.EventuallyAsync("the note's sales count", s_eventually, async _ =>
         {
             using var note = await SendAsync(author, HttpMethod.Get, $"/api/notes/{noteId}");
             var tagged = (await ReadJsonAsync(note)).GetProperty("note").GetProperty("products").EnumerateArray()
@@ -117,7 +106,7 @@ public sealed class SystemScenarioTests(LocalSystemFixture fixture, ITestOutputH
         using var author = Bff("degrade-author-" + Unique());
         await CreateNoteAsync(author, "Before the outage", []);
         using var reader = Bff("degrade-reader-" + Unique());
-        await EventuallyAsync("a whole home screen before the outage", async () => (await HomeDegradedAsync(reader)).Length == 0);
+        await SystemProbes.EventuallyAsync("a whole home screen before the outage", s_eventually, async _ => (await HomeDegradedAsync(reader)).Length == 0);
 
         var feed = fixture.Resources.Single(r => r.Name == "feed-api");
         var commands = fixture.App.Services.GetRequiredService<ResourceCommandService>();
@@ -126,7 +115,7 @@ public sealed class SystemScenarioTests(LocalSystemFixture fixture, ITestOutputH
         try
         {
             string[] degraded = [];
-            await EventuallyAsync("the notes marked degraded while the feed is down", async () =>
+            await SystemProbes.EventuallyAsync("the notes marked degraded while the feed is down", s_eventually, async _ =>
             {
                 degraded = await HomeDegradedAsync(reader);
                 return degraded.Contains("notes");
@@ -141,7 +130,7 @@ public sealed class SystemScenarioTests(LocalSystemFixture fixture, ITestOutputH
         using var healthy = new CancellationTokenSource(s_eventually);
         await fixture.App.ResourceNotifications.WaitForResourceHealthyAsync("feed-api", healthy.Token);
         string[] after = [];
-        await EventuallyAsync("a whole home screen once the feed is back", async () =>
+        await SystemProbes.EventuallyAsync("a whole home screen once the feed is back", s_eventually, async _ =>
         {
             after = await HomeDegradedAsync(reader);
             return after.Length == 0;
@@ -155,14 +144,14 @@ public sealed class SystemScenarioTests(LocalSystemFixture fixture, ITestOutputH
         using var author = Bff("switch-author-" + Unique());
         await CreateNoteAsync(author, "Switch", []);
         using var reader = Bff("switch-reader-" + Unique());
-        await EventuallyAsync("a whole home screen before the switch", async () => (await HomeDegradedAsync(reader)).Length == 0);
+        await SystemProbes.EventuallyAsync("a whole home screen before the switch", s_eventually, async _ => (await HomeDegradedAsync(reader)).Length == 0);
         using var etcd = new HttpClient { BaseAddress = fixture.App.GetEndpoint("etcd", RedBookEtcdResource.ClientEndpointName) };
 
-        await EtcdAsync(etcd, "/v3/kv/put", new { key = Base64(key), value = Base64("true") });
+        await SystemProbes.EtcdPutAsync(etcd, key, "true");
         try
         {
             string[] degraded = [];
-            await EventuallyAsync("the switch reaching the BFF", async () =>
+            await SystemProbes.EventuallyAsync("the switch reaching the BFF", s_eventually, async _ =>
             {
                 degraded = await HomeDegradedAsync(reader);
                 return degraded.Contains("notes");
@@ -170,11 +159,11 @@ public sealed class SystemScenarioTests(LocalSystemFixture fixture, ITestOutputH
         }
         finally
         {
-            await EtcdAsync(etcd, "/v3/kv/deleterange", new { key = Base64(key) });
+            await SystemProbes.EtcdDeleteAsync(etcd, key);
         }
 
         string[] after = [];
-        await EventuallyAsync("the switch's deletion reaching the BFF", async () =>
+        await SystemProbes.EventuallyAsync("the switch's deletion reaching the BFF", s_eventually, async _ =>
         {
             after = await HomeDegradedAsync(reader);
             return after.Length == 0;
@@ -199,7 +188,7 @@ public sealed class SystemScenarioTests(LocalSystemFixture fixture, ITestOutputH
 
         // The exporters send in batches (every 5 s).
         IReadOnlyList<ReceivedSpan> spans = [];
-        await EventuallyAsync("every service's spans of the trace", () =>
+        await SystemProbes.EventuallyAsync("every service's spans of the trace", s_eventually, _ =>
         {
             spans = fixture.Traces.Spans.Where(s => s.TraceId == traceId).ToList();
             return Task.FromResult(services.All(service => spans.Any(s => s.Service == service && s.Kind == SpanKind.Server)));
@@ -294,28 +283,5 @@ public sealed class SystemScenarioTests(LocalSystemFixture fixture, ITestOutputH
         var header = response.Headers.TryGetValues(DegradedHeader, out var values) ? string.Join(',', values) : string.Empty;
         Assert.Equal(string.Join(',', degraded), header);
         return degraded;
-    }
-
-    private static async Task EtcdAsync(HttpClient etcd, string path, object body)
-    {
-        using var response = await etcd.PostAsJsonAsync(new Uri(path, UriKind.Relative), body);
-        response.EnsureSuccessStatusCode();
-    }
-
-    private static string Base64(string value) => Convert.ToBase64String(Encoding.UTF8.GetBytes(value));
-
-    /// <summary>Polls <paramref name="condition"/> every 250 ms until it holds, for at most 90 s.</summary>
-    private static async Task EventuallyAsync(string what, Func<Task<bool>> condition, Func<string>? state = null)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (clock.Elapsed > s_eventually)
-            {
-                Assert.Fail($"{what}: not within {s_eventually.TotalSeconds:0} s. {state?.Invoke()}");
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(250), CancellationToken.None);
-        }
     }
 }

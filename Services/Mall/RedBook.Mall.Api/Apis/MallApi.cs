@@ -2,7 +2,6 @@ using Grpc.Core;
 using RedBook.Domain.Paging;
 using RedBook.Domain.Validation;
 using RedBook.Mall.Core;
-using RedBook.Mall.Core.Catalog;
 using RedBook.Mall.Core.Validation;
 using V1 = RedBook.Mall.Contracts.V1;
 
@@ -18,14 +17,12 @@ internal sealed class MallApi(MallService mall) : V1.MallService.MallServiceBase
     /// <summary>Most product ids one BatchGetProducts call may ask about.</summary>
     public const int MaxBatchIds = 100;
 
+    private static readonly ProductFieldNames s_productFields = new("name", "description", "price_minor", "initial_stock");
+
     public override async Task<V1.Product> CreateProduct(V1.CreateProductRequest request, ServerCallContext context)
     {
         var violations = new List<FieldViolation>();
-        var draft = new ProductDraft(
-            CommonRules.Text(request.Name, MallRules.MaxNameLength, "name", violations),
-            CommonRules.Text(request.Description, MallRules.MaxDescriptionLength, "description", violations, allowEmpty: true),
-            MallRules.PriceMinor(request.PriceMinor, "price_minor", violations),
-            MallRules.StockQuantity(request.InitialStock, 0, "initial_stock", violations));
+        var draft = MallRules.ProductDraft(request.Name, request.Description, request.PriceMinor, request.InitialStock, s_productFields, violations);
         ThrowIfInvalid(violations);
         return (await mall.CreateProductAsync(draft, context.CancellationToken)).ToContract(mall.Currency);
     }

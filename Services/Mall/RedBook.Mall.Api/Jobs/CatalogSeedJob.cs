@@ -58,6 +58,8 @@ public sealed class CatalogSeedOptions
 /// <summary>One product of the seed.</summary>
 public sealed class SeedProduct
 {
+    private static readonly ProductFieldNames s_fields = new("name", "description", "priceMinor", "initialStock");
+
     /// <summary>1-100 characters.</summary>
     public string? Name { get; set; }
 
@@ -71,16 +73,8 @@ public sealed class SeedProduct
     public int InitialStock { get; set; }
 
     /// <summary>The product as <c>CreateProduct</c> takes it; the rules' violations are added to <paramref name="violations"/>.</summary>
-    internal ProductDraft ToDraft(ICollection<FieldViolation>? violations = null)
-    {
-        violations ??= [];
-        var draft = new ProductDraft(
-            CommonRules.Text(Name, MallRules.MaxNameLength, "name", violations),
-            CommonRules.Text(Description, MallRules.MaxDescriptionLength, "description", violations, allowEmpty: true),
-            MallRules.PriceMinor(PriceMinor, "priceMinor", violations),
-            MallRules.StockQuantity(InitialStock, 0, "initialStock", violations));
-        return draft;
-    }
+    internal ProductDraft ToDraft(ICollection<FieldViolation>? violations = null) =>
+        MallRules.ProductDraft(Name, Description, PriceMinor, InitialStock, s_fields, violations ?? []);
 }
 
 /// <summary>Fails start-up, naming the product and the field, when a seed product breaks <c>CreateProduct</c>'s rules.</summary>

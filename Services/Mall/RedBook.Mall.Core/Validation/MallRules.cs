@@ -1,5 +1,6 @@
 using System.Globalization;
 using RedBook.Domain.Validation;
+using RedBook.Mall.Core.Catalog;
 using RedBook.Mall.Core.Ordering;
 
 namespace RedBook.Mall.Core.Validation;
@@ -53,6 +54,21 @@ public static class MallRules
         }
 
         return value;
+    }
+
+    /// <summary>
+    /// A product to create: a name of 1 to <see cref="MaxNameLength"/> characters, a description of up to
+    /// <see cref="MaxDescriptionLength"/>, a price (<see cref="PriceMinor"/>) and an initial stock of 0 or more
+    /// (<see cref="StockQuantity"/>). Violations name the fields as <paramref name="fields"/> does (the caller's own names).
+    /// </summary>
+    public static ProductDraft ProductDraft(string? name, string? description, long priceMinor, int initialStock, ProductFieldNames fields, ICollection<FieldViolation> violations)
+    {
+        ArgumentNullException.ThrowIfNull(fields);
+        return new ProductDraft(
+            CommonRules.Text(name, MaxNameLength, fields.Name, violations),
+            CommonRules.Text(description, MaxDescriptionLength, fields.Description, violations, allowEmpty: true),
+            PriceMinor(priceMinor, fields.PriceMinor, violations),
+            StockQuantity(initialStock, 0, fields.InitialStock, violations));
     }
 
     /// <summary>An expected version: 0 (do not check) or a positive version.</summary>
@@ -116,3 +132,6 @@ public static class MallRules
         return lines;
     }
 }
+
+/// <summary>How a caller names a product's fields in its violations (the gRPC request's, a setting's keys).</summary>
+public sealed record ProductFieldNames(string Name, string Description, string PriceMinor, string InitialStock);

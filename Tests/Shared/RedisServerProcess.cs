@@ -51,26 +51,8 @@ public sealed class RedisServerProcess : IAsyncDisposable
     }
 
     /// <summary>Finds redis-server at /usr/bin/redis-server or on PATH, or fails with what to install.</summary>
-    public static string FindBinary()
-    {
-        if (File.Exists("/usr/bin/redis-server"))
-        {
-            return "/usr/bin/redis-server";
-        }
-
-        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
-        {
-            var candidate = Path.Combine(dir, "redis-server");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new InvalidOperationException(
-            "These tests need a Redis server binary (/usr/bin/redis-server or 'redis-server' on PATH). " +
-            "Install Debian's package: 'sudo apt-get install -y redis-server', then stop the system service.");
-    }
+    public static string FindBinary() =>
+        ServerBinary.Find("redis-server", "Install Debian's package: 'sudo apt-get install -y redis-server', then stop the system service.");
 
     /// <summary>Starts the server (again, on the same port) and waits until it answers PING.</summary>
     public async Task StartAsync()

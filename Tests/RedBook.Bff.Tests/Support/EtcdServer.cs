@@ -24,8 +24,7 @@ public sealed class EtcdServer : IAsyncDisposable
 
     public async Task StartAsync()
     {
-        var binary = File.Exists("/usr/bin/etcd") ? "/usr/bin/etcd" : throw new InvalidOperationException(
-            "These tests need etcd: 'sudo apt-get install -y etcd-server', then stop the system service.");
+        var binary = RedBook.Testing.ServerBinary.Find("etcd", "Install Debian's package: 'sudo apt-get install -y etcd-server', then stop the system service.");
         Directory.CreateDirectory(_directory);
         var peer = $"http://127.0.0.1:{PeerPort}";
         var info = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

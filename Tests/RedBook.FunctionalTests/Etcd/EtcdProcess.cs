@@ -6,6 +6,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using RedBook.ServiceDefaults.Etcd;
+using RedBook.Testing;
 using RedBook.ServiceDefaults.Etcd.Client;
 
 namespace RedBook.FunctionalTests.Etcd;
@@ -78,26 +79,8 @@ public sealed class EtcdProcess : IAsyncDisposable
     }
 
     /// <summary>Finds etcd at /usr/bin/etcd or on PATH, or fails with what to install.</summary>
-    public static string FindBinary()
-    {
-        if (File.Exists("/usr/bin/etcd"))
-        {
-            return "/usr/bin/etcd";
-        }
-
-        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
-        {
-            var candidate = Path.Combine(dir, "etcd");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new InvalidOperationException(
-            "The etcd functional tests need an etcd server binary (/usr/bin/etcd or 'etcd' on PATH). " +
-            "Install Debian's package: 'sudo apt-get install etcd-server'.");
-    }
+    public static string FindBinary() =>
+        ServerBinary.Find("etcd", "Install Debian's package: 'sudo apt-get install etcd-server'.");
 
     /// <summary>Starts etcd (again, on the same ports and data directory) and waits until it answers.</summary>
     public async Task StartAsync()

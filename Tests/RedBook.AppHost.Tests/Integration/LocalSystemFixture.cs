@@ -20,7 +20,7 @@ public sealed class LocalSystemFixture : IAsyncLifetime
     private DistributedApplication? _app;
 
     /// <summary>The local-mode data (SQLite files, etcd's directory) of this run only: a developer's run keeps its own.</summary>
-    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "redbook-apphost-tests-" + Guid.NewGuid().ToString("N")[..12]);
+    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "apphost-tests-" + Guid.NewGuid().ToString("N")[..12]);
 
     /// <summary>Receives the traces of every service (their second exporter, the one Jaeger gets in container mode).</summary>
     public OtlpTraceReceiver Traces { get; } = new();

@@ -52,7 +52,7 @@ public sealed class FeedApiTests(BffStack stack)
 
         var home = await stack.Client(Api.NewUser()).GetJsonAsync("/api/home");
 
-        // The hot ranking is empty until its job runs: the newest notes stand in, not degraded.
+        // The hot ranking is empty (the stack's feed does not run its job): the newest notes stand in, not degraded.
         Assert.Equal("recent", home.GetProperty("notesSource").GetString());
         Assert.Empty(home.Degraded());
         Assert.Contains(home.GetProperty("notes").EnumerateArray(), c => c.GetProperty("note").GetProperty("id").GetString() == note.GetProperty("id").GetString());

@@ -35,8 +35,11 @@ public sealed class ServiceHost<TProgram> : WebApplicationFactory<TProgram>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting(WebHostDefaults.ServerUrlsKey, "http://127.0.0.1:0");
-        // The mall's development catalogue (appsettings.Development.json) stays out of the tests' stores.
+        // The mall's development catalogue (appsettings.Development.json) stays out of the tests' stores, and the feed's
+        // hot ranking stays empty: its job (tested in the application's tests) would otherwise fill it a few seconds
+        // after start, and the home screen's source would depend on when a test runs.
         builder.UseSetting("RedBook:Jobs:catalog-seed:Enabled", "false");
+        builder.UseSetting("RedBook:Jobs:hot-notes:Enabled", "false");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
